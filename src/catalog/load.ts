@@ -1,0 +1,337 @@
+import type { ZodError } from "zod";
+import type { Problem } from "../errors.js";
+import {
+  checkExpr, ExprSyntaxError, formatExpr, parseExpr,
+  type ColumnInfo, type ExprProblem, type ExprType, type Node, type Scope,
+} from "../expr/index.js";
+import { DECODERS } from "../sources/decoders.js";
+import {
+  fuenteSchema, indicadorSchema, NIVELES,
+  type AgregadoDef, type ClaveIntento, type FuenteDef, type IndicadorDef, type Nivel, type TerminoDef, type TipoColumna,
+} from "./schema.js";
+import { parseYaml, positionAt, positionInScalar, type CatalogText, type YamlDoc } from "./yaml.js";
+
+/** A source schema, checked, with the scope its expressions are checked and compiled against. */
+export interface Source {
+  name: string;
+  def: FuenteDef;
+  file: string;
+  /** Logical columns in row order: declared columns, then the pivot's variable and value. */
+  scope: Scope;
+  index: Map<string, number>;
+  /** Finest level a row of this source can attach to. */
+  finestLevel: Nivel;
+  incluir?: Node;
+  reporta?: Node;
+}
+
+/** One aggregate as the engine evaluates it: shared by every indicator that asks for the same thing. */
+export interface Aggregate {
+  /** Canonical text; equal keys are one accumulator. */
+  key: string;
+  source: string;
+  kind: AgregadoDef["agregado"];
+  filter?: Node;
+  value?: Node;
+  periodo: "suma" | "ultimo";
+  /** Key override (attach by residence, say); undefined = the source's own key. */
+  clave?: ClaveIntento[];
+  /** Decimal places kept exactly when summing `value`. */
+  scale: number;
+}
+
+export type Term = { kind: "agregado"; name: string } | { kind: "expresion"; node: Node; names: string[] };
+
+export interface Indicator {
+  id: string;
+  def: IndicadorDef;
+  file: string;
+  aggregates: Record<string, Aggregate>;
+  numerador: Term;
+  denominador?: Term;
+  /** Finest hierarchy level at which the indicator is reported. */
+  desdeNivel: Nivel;
+  sources: string[];
+}
+
+export interface Catalog {
+  sources: Map<string, Source>;
+  indicators: Indicator[];
+  byId: Map<string, Indicator>;
+}
+
+export interface BuildResult {
+  catalog: Catalog;
+  problems: Problem[];
+}
+
+const EXPR_TYPE: Record<TipoColumna, ColumnInfo["type"]> = {
+  texto: "string", entero: "integer", decimal: "decimal", fecha: "date", codigo: "code",
+};
+
+/** Names an expression over aggregates may use besides the aggregates themselves. */
+export const TERM_CONSTANTS: ColumnInfo[] = [
+  { name: "dias_periodo", type: "integer" },
+  { name: "meses_periodo", type: "integer" },
+];
+
+function zodProblems(err: ZodError, doc: YamlDoc, prefix: (string | number)[], what: string): Problem[] {
+  return err.issues.map((issue) => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    const unknownKey = issue.code === "unrecognized_keys";
+    const pos = positionAt(doc, unknownKey ? [...path, issue.keys[0]] : path, unknownKey);
+    const field = path.slice(prefix.length).join(".") || what;
+    let message = `${what}: campo '${field}': ${issue.message}`;
+    if (unknownKey) message = `${what}: campo desconocido '${issue.keys.join("', '")}'`;
+    if (issue.code === "invalid_value" && "values" in issue) {
+      message = `${what}: campo '${field}' con valor no permitido; valores posibles: ${(issue.values as unknown[]).join(", ")}`;
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) message = `${what}: falta el campo obligatorio '${field}'`;
+    return { code: unknownKey ? "MASB_CAMPO_DESCONOCIDO" : "MASB_ESQUEMA", severity: "error" as const, ...pos, message };
+  });
+}
+
+function exprProblem(doc: YamlDoc, path: (string | number)[], p: ExprProblem | ExprSyntaxError, text: string): Problem {
+  const offset = p instanceof ExprSyntaxError ? p.offset : p.start;
+  const pos = positionInScalar(doc, path, offset);
+  return {
+    code: p.code,
+    severity: "error",
+    ...pos,
+    message: p.message,
+    hint: p instanceof ExprSyntaxError ? `en la expresión: ${text}` : p.hint,
+  };
+}
+
+function parseChecked(
+  text: string, scope: Scope, expect: ExprType | "numeric", doc: YamlDoc, path: (string | number)[], problems: Problem[],
+): { node: Node; type: ExprType; columns: string[] } | null {
+  let node: Node;
+  try {
+    node = parseExpr(text);
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) {
+      problems.push(exprProblem(doc, path, e, text));
+      return null;
+    }
+    throw e;
+  }
+  const checked = checkExpr(node, scope, expect);
+  for (const p of checked.problems) problems.push(exprProblem(doc, path, p, text));
+  return checked.problems.length ? null : { node, type: checked.type, columns: checked.columns };
+}
+
+function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], problems: Problem[]): Source {
+  const columns: ColumnInfo[] = [];
+  const index = new Map<string, number>();
+  def.columnas.forEach((c, i) => {
+    const path = [...prefix, "columnas", i];
+    if (index.has(c.nombre)) {
+      problems.push({ code: "MASB_COLUMNA_DUPLICADA", severity: "error", ...positionAt(doc, [...path, "nombre"]), message: `la columna '${c.nombre}' está declarada dos veces en la fuente '${def.fuente}'` });
+    }
+    if (c.decodificar) {
+      const dec = DECODERS[c.decodificar];
+      if (!dec) {
+        problems.push({ code: "MASB_DECODIFICADOR_DESCONOCIDO", severity: "error", ...positionAt(doc, [...path, "decodificar"]), message: `decodificador desconocido '${c.decodificar}'`, hint: `disponibles: ${Object.keys(DECODERS).join(", ")}` });
+      } else if ((c.de?.length ?? 0) !== dec.arity) {
+        problems.push({ code: "MASB_DECODIFICADOR_ARGUMENTOS", severity: "error", ...positionAt(doc, [...path, "de"]), message: `'${c.decodificar}' necesita ${dec.arity} columna(s) en 'de'` });
+      }
+    } else if (c.de && c.de.length !== 1) {
+      problems.push({ code: "MASB_DECODIFICADOR_ARGUMENTOS", severity: "error", ...positionAt(doc, [...path, "de"]), message: `'de' con varias columnas necesita 'decodificar'` });
+    }
+    if (c.tipo === "fecha" && !c.decodificar && !c.formato) {
+      problems.push({ code: "MASB_FORMATO_FECHA", severity: "error", ...positionAt(doc, [...path, "tipo"]), message: `la columna de fecha '${c.nombre}' necesita 'formato' (dd/mm/aaaa o aaaa-mm-dd)` });
+    }
+    index.set(c.nombre, columns.length);
+    const codes = c.codigos ? (Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined;
+    columns.push({ name: c.nombre, type: EXPR_TYPE[c.tipo], codes });
+  });
+  if (def.pivote) {
+    try {
+      new RegExp(def.pivote.columnas);
+    } catch {
+      problems.push({ code: "MASB_PIVOTE_PATRON", severity: "error", ...positionAt(doc, [...prefix, "pivote", "columnas"]), message: `patrón de columnas inválido: ${def.pivote.columnas}` });
+    }
+    index.set(def.pivote.variable, columns.length);
+    columns.push({ name: def.pivote.variable, type: "string" });
+    index.set(def.pivote.valor, columns.length);
+    columns.push({ name: def.pivote.valor, type: EXPR_TYPE[def.pivote.tipo] });
+  }
+  const mustExist = (name: string | undefined, path: (string | number)[]) => {
+    if (name !== undefined && !index.has(name)) {
+      problems.push({ code: "MASB_COLUMNA_DESCONOCIDA", severity: "error", ...positionAt(doc, path), message: `la columna '${name}' no está declarada en la fuente '${def.fuente}'`, hint: `columnas: ${[...index.keys()].join(", ")}` });
+    }
+  };
+  def.clave?.forEach((k, i) => {
+    mustExist(k.columna, [...prefix, "clave", i, "columna"]);
+    mustExist(k.nivel_columna, [...prefix, "clave", i, "nivel_columna"]);
+    if (!k.nivel && !(k.nivel_columna && k.niveles)) {
+      problems.push({ code: "MASB_CLAVE_NIVEL", severity: "error", ...positionAt(doc, [...prefix, "clave", i]), message: "cada clave necesita 'nivel', o 'nivel_columna' con 'niveles'" });
+    }
+  });
+  if (def.periodo) {
+    mustExist(def.periodo.fecha, [...prefix, "periodo", "fecha"]);
+    mustExist(def.periodo.anio, [...prefix, "periodo", "anio"]);
+    mustExist(def.periodo.mes, [...prefix, "periodo", "mes"]);
+  }
+  def.unico?.forEach((u, i) => mustExist(u, [...prefix, "unico", i]));
+  const scope: Scope = { columns };
+  let incluir: Node | undefined;
+  if (def.incluir) incluir = parseChecked(def.incluir, scope, "boolean", doc, [...prefix, "incluir"], problems)?.node;
+  let reporta: Node | undefined;
+  if (def.reporta) reporta = parseChecked(def.reporta, scope, "boolean", doc, [...prefix, "reporta"], problems)?.node;
+  const finestLevel = finestOf(def.clave ?? [{ columna: "clues", nivel: "clues" }]);
+  return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta };
+}
+
+/** The finest level any of the key attempts can attach a row to. */
+function finestOf(clave: ClaveIntento[]): Nivel {
+  const levels = clave.flatMap((k) => (k.nivel ? [k.nivel] : Object.values(k.niveles ?? {})));
+  return levels.reduce<Nivel>((a, b) => (NIVELES.indexOf(b) > NIVELES.indexOf(a) ? b : a), "nacional");
+}
+
+function scaleOf(columns: string[], source: Source): number {
+  let scale = 0;
+  for (const name of columns) {
+    const col = source.def.columnas.find((c) => c.nombre === name);
+    if (col?.tipo === "decimal") scale = Math.max(scale, col.escala ?? 2);
+    if (source.def.pivote && name === source.def.pivote.valor && source.def.pivote.tipo === "decimal") scale = Math.max(scale, 2);
+  }
+  return scale;
+}
+
+function loadAggregate(
+  def: AgregadoDef, sources: Map<string, Source>, doc: YamlDoc, path: (string | number)[], problems: Problem[],
+): Aggregate | null {
+  const source = sources.get(def.origen);
+  if (!source) {
+    problems.push({
+      code: "MASB_FUENTE_DESCONOCIDA", severity: "error", ...positionAt(doc, [...path, "origen"]),
+      message: `la fuente '${def.origen}' no está declarada`, hint: `fuentes: ${[...sources.keys()].join(", ")}`,
+    });
+    return null;
+  }
+  const filter = def.filtro ? parseChecked(def.filtro, source.scope, "boolean", doc, [...path, "filtro"], problems) : undefined;
+  const value = def.valor ? parseChecked(def.valor, source.scope, def.agregado === "distintos" ? ("string" as ExprType) : "numeric", doc, [...path, "valor"], problems) : undefined;
+  if (filter === null || value === null) return null;
+  const periodo = def.periodo ?? source.def.acumulacion;
+  const scale = value && value.type === "decimal" ? scaleOf(value.columns, source) : 0;
+  def.clave?.forEach((k, i) => {
+    for (const [field, col] of [["columna", k.columna], ["nivel_columna", k.nivel_columna]] as const) {
+      if (col !== undefined && !source.index.has(col)) {
+        problems.push({ code: "MASB_COLUMNA_DESCONOCIDA", severity: "error", ...positionAt(doc, [...path, "clave", i, field]), message: `la columna '${col}' no está declarada en la fuente '${source.name}'`, hint: `columnas: ${[...source.index.keys()].join(", ")}` });
+      }
+    }
+  });
+  const key = [source.name, def.agregado, filter ? formatExpr(filter.node) : "", value ? formatExpr(value.node) : "", periodo, def.clave ? JSON.stringify(def.clave) : ""].join("|");
+  return { key, source: source.name, kind: def.agregado, filter: filter?.node, value: value?.node, periodo, clave: def.clave, scale };
+}
+
+function loadIndicator(def: IndicadorDef, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[]): Indicator | null {
+  const before = problems.length;
+  const aggregates: Record<string, Aggregate> = {};
+  for (const [name, a] of Object.entries(def.agregados ?? {})) {
+    const agg = loadAggregate(a, sources, doc, [...prefix, "agregados", name], problems);
+    if (agg) aggregates[name] = agg;
+  }
+  const term = (t: TerminoDef, role: "numerador" | "denominador"): Term | null => {
+    if ("origen" in t) {
+      const agg = loadAggregate(t, sources, doc, [...prefix, role], problems);
+      if (!agg) return null;
+      aggregates[role] = agg;
+      return { kind: "agregado", name: role };
+    }
+    const names = Object.keys(def.agregados ?? {});
+    const scope: Scope = { columns: [...names.map((n) => ({ name: n, type: "decimal" as const })), ...TERM_CONSTANTS] };
+    const checked = parseChecked(t.expresion, scope, "numeric", doc, [...prefix, role, "expresion"], problems);
+    return checked ? { kind: "expresion", node: checked.node, names: checked.columns.filter((c) => names.includes(c)) } : null;
+  };
+  const numerador = term(def.numerador, "numerador");
+  const denominador = def.denominador ? term(def.denominador, "denominador") : undefined;
+  if (problems.length > before || !numerador || denominador === null) return null;
+  const used = new Set<string>();
+  const levels: Nivel[] = [];
+  for (const t of [numerador, denominador]) {
+    if (!t) continue;
+    for (const n of t.kind === "agregado" ? [t.name] : t.names) {
+      const agg = aggregates[n];
+      used.add(agg.source);
+      levels.push(agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel);
+    }
+  }
+  const finest = levels.reduce<Nivel>((a, b) => (NIVELES.indexOf(b) < NIVELES.indexOf(a) ? b : a), "clues");
+  return { id: def.id, def, file: doc.file, aggregates, numerador, denominador, desdeNivel: def.desde_nivel ?? finest, sources: [...used].sort() };
+}
+
+/**
+ * Builds a catalog from YAML texts: source schemas (documents with `columnas`) and indicator
+ * definitions (a mapping, or a list of mappings, per document). Collects every problem with
+ * its file, line and column instead of stopping at the first; indicators with problems are
+ * left out of the returned catalog.
+ */
+export function buildCatalog(files: CatalogText[]): BuildResult {
+  const problems: Problem[] = [];
+  const sourceDocs: { raw: unknown; doc: YamlDoc; prefix: (string | number)[] }[] = [];
+  const indicatorDocs: { raw: unknown; doc: YamlDoc; prefix: (string | number)[] }[] = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const parsed = parseYaml(file);
+    problems.push(...parsed.problems);
+    for (const doc of parsed.docs) {
+      const raw = doc.doc.toJS();
+      const items = Array.isArray(raw) ? raw.map((r, i) => ({ raw: r, prefix: [i] })) : [{ raw, prefix: [] as number[] }];
+      for (const it of items) {
+        const isSource = typeof it.raw === "object" && it.raw !== null && "columnas" in it.raw;
+        (isSource ? sourceDocs : indicatorDocs).push({ raw: it.raw, doc, prefix: it.prefix });
+      }
+    }
+  }
+  const sources = new Map<string, Source>();
+  for (const { raw, doc, prefix } of sourceDocs) {
+    const r = fuenteSchema.safeParse(raw);
+    if (!r.success) {
+      problems.push(...zodProblems(r.error, doc, prefix, "fuente"));
+      continue;
+    }
+    if (sources.has(r.data.fuente)) {
+      problems.push({ code: "MASB_FUENTE_DUPLICADA", severity: "error", ...positionAt(doc, [...prefix, "fuente"]), message: `la fuente '${r.data.fuente}' está declarada dos veces (también en ${sources.get(r.data.fuente)!.file})` });
+      continue;
+    }
+    sources.set(r.data.fuente, loadSource(r.data, doc, prefix, problems));
+  }
+  const indicators: Indicator[] = [];
+  const byId = new Map<string, Indicator>();
+  const seen = new Map<string, string>();
+  for (const { raw, doc, prefix } of indicatorDocs) {
+    const r = indicadorSchema.safeParse(raw);
+    if (!r.success) {
+      problems.push(...zodProblems(r.error, doc, prefix, "indicador"));
+      continue;
+    }
+    for (const name of [r.data.id, ...(r.data.alias ?? [])]) {
+      if (seen.has(name)) {
+        problems.push({ code: "MASB_ID_DUPLICADO", severity: "error", ...positionAt(doc, [...prefix, "id"]), message: `el id '${name}' ya está definido en ${seen.get(name)}` });
+      }
+      seen.set(name, doc.file);
+    }
+    const ind = loadIndicator(r.data, sources, doc, prefix, problems);
+    if (ind && !byId.has(ind.id)) {
+      indicators.push(ind);
+      byId.set(ind.id, ind);
+      for (const a of ind.def.alias ?? []) if (!byId.has(a)) byId.set(a, ind);
+    }
+  }
+  indicators.sort((a, b) => compareIds(a.id, b.id));
+  return { catalog: { sources, indicators, byId }, problems };
+}
+
+/** Tabla 1 order: numeric keys by number (`6` < `6a` < `13` < `70e`), then letter keys, then progression keys. */
+export function compareIds(a: string, b: string): number {
+  const rank = (id: string): [number, number, string] => {
+    const m = /^(\d+)(.*)$/.exec(id);
+    if (m) return [0, Number(m[1]), m[2]];
+    return [/^C\d/.test(id) && id.includes("-") ? 2 : 1, 0, id];
+  };
+  const [ra, na, sa] = rank(a);
+  const [rb, nb, sb] = rank(b);
+  return ra - rb || na - nb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+}

@@ -1,0 +1,186 @@
+import { z } from "zod";
+
+/** Hierarchy levels, coarsest first. A source row attaches to one of them. */
+export const NIVELES = ["nacional", "entidad", "region", "zona", "clues"] as const;
+export type Nivel = (typeof NIVELES)[number];
+
+export const DIMENSIONES = ["estructura", "proceso", "salida", "resultado", "impacto"] as const;
+export const COMPONENTES = [
+  "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7", "C8", "C9", "C10", "C11",
+] as const;
+export const UNIDADES = [
+  "porcentaje", "por_1000", "por_10000", "por_100000", "razon", "promedio", "conteo", "indice", "dias",
+] as const;
+export type Unidad = (typeof UNIDADES)[number];
+export const VENTANAS = ["mes", "acumulado_anual", "12_meses"] as const;
+export type Ventana = (typeof VENTANAS)[number];
+
+const expr = z.string().min(1, "la expresión está vacía");
+const nombreColumna = z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de columna: minúsculas, dígitos y _");
+
+const claveIntento = z
+  .object({
+    columna: nombreColumna,
+    nivel: z.enum(NIVELES).optional(),
+    /** A column whose value names the level of each row (`CLUES`, `ZONA`, `ENTIDAD`). */
+    nivel_columna: nombreColumna.optional(),
+    niveles: z.record(z.string(), z.enum(NIVELES)).optional(),
+    /** Values that mean "no key here": the next attempt is tried. */
+    sin_valor: z.array(z.string()).optional(),
+  })
+  .strict();
+
+
+/** One aggregate over one source: count, sum, distinct count or mean of the rows that pass the filter. */
+export const agregadoSchema = z
+  .object({
+    origen: z.string().min(1),
+    agregado: z.enum(["conteo", "suma", "distintos", "promedio"]),
+    valor: expr.optional(),
+    filtro: expr.optional(),
+    /** `suma` adds the months of the window (flows); `ultimo` takes the latest period in it (stocks: beds, population, staff). */
+    periodo: z.enum(["suma", "ultimo"]).optional(),
+    /**
+     * Attach rows to the hierarchy by other columns than the source's own key, e.g. births by
+     * the mother's entidad of residence to match deaths by residence. Rows whose key here is
+     * empty or outside the hierarchy go to the entidad "no especificada".
+     */
+    clave: z.array(claveIntento).min(1).optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.agregado !== "conteo" && !a.valor) {
+      ctx.addIssue({ code: "custom", path: ["valor"], message: `el agregado '${a.agregado}' necesita 'valor' (columna o expresión)` });
+    }
+    if (a.agregado === "conteo" && a.valor) {
+      ctx.addIssue({ code: "custom", path: ["valor"], message: "'conteo' cuenta renglones y no lleva 'valor'" });
+    }
+  });
+export type AgregadoDef = z.infer<typeof agregadoSchema>;
+
+/** A numerator or denominator: one inline aggregate, or an arithmetic expression over named aggregates. */
+export const terminoSchema = z.union([
+  agregadoSchema,
+  z.object({ expresion: expr }).strict(),
+]);
+export type TerminoDef = z.infer<typeof terminoSchema>;
+
+const banda = z
+  .object({ desde: z.number().optional(), hasta: z.number().optional() })
+  .strict();
+
+export const indicadorSchema = z
+  .object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    nombre: z.string().min(1),
+    dimension: z.enum(DIMENSIONES),
+    dominio: z.string().optional(),
+    subdominio: z.string().optional(),
+    componentes: z.array(z.enum(COMPONENTES)).min(1),
+    fases: z.array(z.union([z.literal(1), z.literal(2), z.literal(3)])).min(1),
+    unidad: z.enum(UNIDADES),
+    agregados: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de agregado: minúsculas, dígitos y _"), agregadoSchema).optional(),
+    numerador: terminoSchema,
+    denominador: terminoSchema.optional(),
+    ventana: z.enum(VENTANAS).default("mes"),
+    anualizar: z.boolean().default(false),
+    desde_nivel: z.enum(NIVELES).optional(),
+    decimales: z.number().int().min(0).max(6).default(1),
+    sentido: z.enum(["mayor_es_mejor", "menor_es_mejor"]),
+    meta: z.number().optional(),
+    umbrales: z.object({ verde: banda, amarillo: banda, rojo: banda }).strict().optional(),
+    alias: z.array(z.union([z.string(), z.number()]).transform(String)).optional(),
+    fuente: z.string().min(1),
+    metodo: z.string().min(1),
+    nota: z.string().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.unidad !== "conteo" && !d.denominador) {
+      ctx.addIssue({ code: "custom", path: ["denominador"], message: `la unidad '${d.unidad}' necesita 'denominador'` });
+    }
+  });
+export type IndicadorDef = z.infer<typeof indicadorSchema>;
+
+// ---------------------------------------------------------------- sources
+
+export const TIPOS_COLUMNA = ["texto", "entero", "decimal", "fecha", "codigo"] as const;
+export type TipoColumna = (typeof TIPOS_COLUMNA)[number];
+
+export const columnaSchema = z
+  .object({
+    nombre: nombreColumna,
+    tipo: z.enum(TIPOS_COLUMNA),
+    /** Header name(s) in the original file, matched without regard to case; the first that is present wins. */
+    original: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /** Built from several original columns by a named decoder (`fecha_dma`, `edad_inegi_anios`, …). */
+    de: z.array(z.string()).min(1).optional(),
+    decodificar: z.string().optional(),
+    /** Date layout: `dd/mm/aaaa` or `aaaa-mm-dd`. */
+    formato: z.enum(["dd/mm/aaaa", "aaaa-mm-dd"]).optional(),
+    /** Decimal places kept exactly by sums (decimal columns). */
+    escala: z.number().int().min(0).max(6).optional(),
+    codigos: z.union([z.array(z.string()), z.record(z.string(), z.string())]).optional(),
+    nulos: z.array(z.string()).optional(),
+    requerida: z.boolean().default(true),
+    recortar: z.boolean().default(true),
+    descripcion: z.string().optional(),
+  })
+  .strict();
+export type ColumnaDef = z.infer<typeof columnaSchema>;
+
+export const fuenteSchema = z
+  .object({
+    fuente: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+    descripcion: z.string().optional(),
+    archivos: z.array(z.string().min(1)).min(1),
+    grano: z.enum(["registro", "agregado", "catalogo"]),
+    /** Every unit that `reporta` must send a row each month (SIS): a unit without one makes results `incompleto`. */
+    exige_reporte: z.boolean().default(false),
+    rol: z.enum(["catalogo_clues", "regionalizacion"]).optional(),
+    formato: z
+      .object({
+        delimitador: z.enum([",", "|", ";", "\t"]).default(","),
+        codificacion: z.enum(["utf-8", "latin1"]).default("utf-8"),
+        encabezado: z.boolean().default(true),
+        /** Header names, in order, for files without a header row. */
+        orden: z.array(z.string()).optional(),
+        nulos: z.array(z.string()).default([""]),
+      })
+      .strict()
+      .prefault({}),
+    clave: z.array(claveIntento).min(1).optional(),
+    /** Rows whose every key attempt is empty attach to the pseudo-entidad "no especificada" instead of being rejected. */
+    sin_clave: z.enum(["rechazar", "no_especificada"]).default("rechazar"),
+    periodo: z
+      .object({
+        fecha: nombreColumna.optional(),
+        anio: nombreColumna.optional(),
+        mes: nombreColumna.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Default accumulation over a window: flows add months, stocks take the latest period. */
+    acumulacion: z.enum(["suma", "ultimo"]).default("suma"),
+    /** Rows of the CLUES catalog that form the hierarchy (e.g. institución IMB). */
+    incluir: z.string().optional(),
+    /** Units of the CLUES catalog expected to send aggregate reports every month (completeness, `incompleto`). */
+    reporta: z.string().optional(),
+    pivote: z
+      .object({
+        columnas: z.string(),
+        variable: nombreColumna,
+        valor: nombreColumna,
+        tipo: z.enum(["entero", "decimal"]).default("entero"),
+        nulos: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+    /** Keys that must be unique per period in aggregate sources (a duplicate is rejected). */
+    unico: z.array(nombreColumna).optional(),
+    columnas: z.array(columnaSchema).min(1),
+  })
+  .strict();
+export type FuenteDef = z.infer<typeof fuenteSchema>;
+
+export type ClaveIntento = z.infer<typeof claveIntento>;

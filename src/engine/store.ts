@@ -1,0 +1,59 @@
+import type { SourcePlan } from "./plan.js";
+
+/**
+ * Partial sums of one source for one period bucket, for every node of the hierarchy:
+ * `a[node * nSlots + slot]` holds the count or the exact (scaled integer) sum, `b` the count
+ * behind a mean, `sets` the values of a distinct count. Memory follows nodes × aggregates ×
+ * periods, never rows.
+ */
+export class Bucket {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly sets: Map<number, Set<unknown>>;
+  /** Rows attached to each node (before roll-up: own rows; after: own and below). */
+  readonly rows: Float64Array;
+  constructor(nNodes: number, nSlots: number) {
+    this.a = new Float64Array(nNodes * nSlots);
+    this.b = new Float64Array(nNodes * nSlots);
+    this.sets = new Map();
+    this.rows = new Float64Array(nNodes);
+  }
+}
+
+/** Buckets of one source keyed by period (a month index, or 0 for sources without period). */
+export class SourceStore {
+  readonly buckets = new Map<number, Bucket>();
+  /** Rows accepted per bucket, for completeness and "which periods have data". */
+  readonly nSlots: number;
+  constructor(readonly plan: SourcePlan, readonly nNodes: number) {
+    this.nSlots = plan.slots.length;
+  }
+
+  bucket(key: number): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots)));
+    return b;
+  }
+
+  /** Adds every node's partials into its parent's, children before parents (parents have lower indices). */
+  rollUp(parent: ArrayLike<number>): void {
+    const s = this.nSlots;
+    for (const b of this.buckets.values()) {
+      for (let node = this.nNodes - 1; node > 0; node--) {
+        const p = parent[node];
+        b.rows[p] += b.rows[node];
+        const from = node * s, to = p * s;
+        for (let k = 0; k < s; k++) {
+          b.a[to + k] += b.a[from + k];
+          b.b[to + k] += b.b[from + k];
+          const set = b.sets.get(from + k);
+          if (set) {
+            let target = b.sets.get(to + k);
+            if (!target) b.sets.set(to + k, (target = new Set()));
+            for (const v of set) target.add(v);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Catalog } from "../catalog/load.js";
+import { MasbError } from "../errors.js";
+import type { Extract, SourceInput } from "../engine/compute.js";
+
+/** `DA_*_SIS_*.csv` → a case-insensitive regular expression on the file name. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "i");
+}
+
+export interface ExtractListing {
+  extract: Extract;
+  /** Files that no source claims (reported, never read). */
+  unmatched: string[];
+}
+
+/** Counts the times each file is opened: lets a test prove that each source file is read once per run. */
+export const openCounter = { count: new Map<string, number>() };
+
+/**
+ * Lists an extract directory and assigns each file to the source whose `archivos` pattern
+ * matches its name. A file claimed by two sources is an error (the mapping is ambiguous).
+ */
+export async function openExtract(dir: string, catalog: Catalog): Promise<ExtractListing> {
+  let names: string[];
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error();
+    names = (await readdir(dir)).sort();
+  } catch {
+    throw new MasbError("MASB_EXTRACTO_NO_EXISTE", `no existe el directorio del extracto '${dir}'`, { file: dir });
+  }
+  const extract: Extract = new Map();
+  const unmatched: string[] = [];
+  const patterns = [...catalog.sources.values()].map((s) => ({ name: s.name, res: s.def.archivos.map(globToRegExp) }));
+  for (const name of names) {
+    const path = join(dir, name);
+    if (!(await stat(path)).isFile()) continue;
+    const owners = patterns.filter((p) => p.res.some((r) => r.test(name))).map((p) => p.name);
+    if (owners.length === 0) {
+      unmatched.push(name);
+      continue;
+    }
+    if (owners.length > 1) {
+      throw new MasbError("MASB_ARCHIVO_AMBIGUO", `el archivo '${name}' corresponde a varias fuentes: ${owners.join(", ")}; ajuste los patrones 'archivos'`, { file: path });
+    }
+    const input: SourceInput = {
+      name,
+      open() {
+        openCounter.count.set(path, (openCounter.count.get(path) ?? 0) + 1);
+        return createReadStream(path, { highWaterMark: 1 << 20 });
+      },
+    };
+    const list = extract.get(owners[0]) ?? [];
+    list.push(input);
+    extract.set(owners[0], list);
+  }
+  return { extract, unmatched };
+}

@@ -1,0 +1,58 @@
+import { stringify } from "csv-stringify/sync";
+import { MasbError } from "../errors.js";
+import { RESULT_COLUMNS, type ResultRow } from "../engine/compute.js";
+
+/** A writer turns result rows into the text of one format. Adding a format is one entry here. */
+export type Formatter = (rows: ResultRow[], options: { excel?: boolean }) => string;
+
+const csv: Formatter = (rows, { excel }) => {
+  const text = stringify(rows.map((r) => RESULT_COLUMNS.map((c) => r[c] ?? "")), {
+    header: true,
+    columns: RESULT_COLUMNS as string[],
+    record_delimiter: excel ? "windows" : "unix",
+  });
+  return excel ? `\uFEFF${text}` : text;
+};
+
+/** JSON keeps numbers as numbers; exact numerators and denominators stay decimal text when they have many places. */
+function jsonRow(r: ResultRow): Record<string, unknown> {
+  const num = (s: string | null) => (s === null ? null : Number(s));
+  return { ...r, numerador: num(r.numerador), denominador: num(r.denominador), valor: num(r.valor), meta: num(r.meta), logro: num(r.logro) };
+}
+
+const json: Formatter = (rows) => `${JSON.stringify(rows.map(jsonRow), null, 2)}\n`;
+const ndjson: Formatter = (rows) => rows.map((r) => `${JSON.stringify(jsonRow(r))}\n`).join("");
+
+const SEMAFORO_ICON: Record<string, string> = { verde: "● verde", amarillo: "▲ amarillo", rojo: "■ rojo", sin_meta: "○ sin meta", sin_dato: "· sin dato" };
+
+/** An aligned table for the terminal: the org unit in one column, numbers right-aligned. */
+const table: Formatter = (rows) => {
+  const head = ["periodo", "indicador", "nivel", "unidad org.", "numerador", "denominador", "valor", "meta", "semáforo", "estado"];
+  const body = rows.map((r) => [
+    r.periodo, r.indicador, r.nivel, r.clues || r.zona || r.region || r.entidad || "nacional",
+    r.numerador ?? "", r.denominador ?? "", r.valor ?? "", r.meta ?? "", SEMAFORO_ICON[r.semaforo] ?? r.semaforo, r.estado,
+  ]);
+  const right = new Set([4, 5, 6, 7]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...body.map(line)].join("\n") + "\n";
+};
+
+export const FORMATTERS: Record<string, Formatter> = { csv, json, ndjson, table };
+export type Format = keyof typeof FORMATTERS;
+
+export function formatRows(rows: ResultRow[], format: string, options: { excel?: boolean } = {}): string {
+  const f = FORMATTERS[format];
+  if (!f) throw new MasbError("MASB_FORMATO_DESCONOCIDO", `formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`, { value: format });
+  return f(rows, options);
+}
+
+/** The `rechazos` file: one line per rejected row with where and why, then the raw fields. */
+export function formatRejections(rows: { source: string; file: string; line: number; column?: string; value?: string; code: string; reason: string; raw: string[] }[], excel = false): string {
+  const text = stringify(rows.map((r) => [r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]), {
+    header: true,
+    columns: ["fuente", "archivo", "linea", "columna", "valor", "codigo", "motivo", "renglon_original"],
+    record_delimiter: excel ? "windows" : "unix",
+  });
+  return excel ? `\uFEFF${text}` : text;
+}

@@ -1,0 +1,117 @@
+import { daysFromCivil } from "../expr/index.js";
+
+/**
+ * Named decoders that build one typed column from one or more raw text fields of the
+ * original file (composite dates, INEGI and SAEH coded ages). The source YAML names them in
+ * `decodificar` and lists the original columns in `de`. Each returns `null` for "no
+ * especificado" sentinels, and `undefined` when the raw text is not valid at all (the row is
+ * then rejected with the column and value).
+ */
+export interface Decoder {
+  arity: number;
+  output: "entero" | "fecha" | "decimal";
+  describe: string;
+  decode(fields: string[]): number | null | undefined;
+}
+
+function int(text: string): number | undefined {
+  if (!/^-?\d+$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** Valid civil date or null (unknown day/month/year such as 99 or 9999 count as unknown). */
+function dateFromParts(d: number, m: number, y: number): number | null {
+  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1800 || y > 2200) return null;
+  const days = daysFromCivil(y, m, d);
+  // Reject 31/02 and the like: the civil date must round-trip.
+  if (daysFromCivil(y, m, 1) + d - 1 !== days) return null;
+  const nextMonth = m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1);
+  return days < nextMonth ? days : null;
+}
+
+/** INEGI's 4-digit coded age: 1xxx hours (1097 minutes), 2xxx days, 3xxx months, 4xxx years; x98 = n.e. */
+function inegiAge(code: number, unit: "anios" | "dias"): number | null | undefined {
+  const kind = Math.floor(code / 1000);
+  const n = code % 1000;
+  if (kind < 1 || kind > 4) return code === 0 ? null : undefined;
+  if (n >= 98 && kind < 4) return null;
+  if (kind === 4 && n > 150) return null; // 4998 años n.e.
+  if (unit === "anios") return kind === 4 ? n : 0;
+  // Days: exact under a month; months and years are converted at 30 and 365 days, which is
+  // enough to place a death on either side of the 28-day and 1-year cut-offs.
+  if (kind === 1) return 0;
+  if (kind === 2) return n;
+  if (kind === 3) return n * 30;
+  return n * 365;
+}
+
+/** SAEH's CVEEDAD + EDAD pair, in the 2020+ coding (2 horas, 3 días, 4 meses, 5 años) or the earlier one (0…3). */
+function saehAge(unitCode: number, n: number, unit: "anios" | "dias", from2020: boolean): number | null | undefined {
+  const base = from2020 ? 2 : 0;
+  const kind = unitCode - base; // 0 horas, 1 días, 2 meses, 3 años
+  if (unitCode === 9) return null;
+  if (kind < 0 || kind > 3) return undefined;
+  if (unit === "anios") return kind === 3 ? n : 0;
+  return [0, n, n * 30, n * 365][kind];
+}
+
+export const DECODERS: Record<string, Decoder> = {
+  fecha_dma: {
+    arity: 3,
+    output: "fecha",
+    describe: "fecha armada con día, mes y año en columnas separadas (99 y 9999 = desconocido)",
+    decode([d, m, y]) {
+      const dd = int(d), mm = int(m), yy = int(y);
+      if (dd === undefined || mm === undefined || yy === undefined) return d === "" || m === "" || y === "" ? null : undefined;
+      return dateFromParts(dd, mm, yy);
+    },
+  },
+  edad_inegi_anios: {
+    arity: 1,
+    output: "entero",
+    describe: "años cumplidos a partir de la EDAD codificada de INEGI (1xxx horas, 2xxx días, 3xxx meses, 4xxx años)",
+    decode([e]) {
+      const code = int(e);
+      return code === undefined ? (e === "" ? null : undefined) : inegiAge(code, "anios");
+    },
+  },
+  edad_inegi_dias: {
+    arity: 1,
+    output: "entero",
+    describe: "edad en días a partir de la EDAD codificada de INEGI (meses ×30, años ×365)",
+    decode([e]) {
+      const code = int(e);
+      return code === undefined ? (e === "" ? null : undefined) : inegiAge(code, "dias");
+    },
+  },
+  edad_saeh_anios: {
+    arity: 2,
+    output: "entero",
+    describe: "años cumplidos a partir de CVEEDAD + EDAD de SAEH, codificación 2020+ (2 horas, 3 días, 4 meses, 5 años, 9 n.e.)",
+    decode([c, e]) {
+      const code = int(c), n = int(e);
+      if (code === undefined || n === undefined) return c === "" ? null : undefined;
+      return saehAge(code, n, "anios", true);
+    },
+  },
+  edad_saeh_dias: {
+    arity: 2,
+    output: "entero",
+    describe: "edad en días a partir de CVEEDAD + EDAD de SAEH, codificación 2020+ (meses ×30, años ×365)",
+    decode([c, e]) {
+      const code = int(c), n = int(e);
+      if (code === undefined || n === undefined) return c === "" ? null : undefined;
+      return saehAge(code, n, "dias", true);
+    },
+  },
+  edad_saeh_anios_2019: {
+    arity: 2,
+    output: "entero",
+    describe: "años cumplidos a partir de CVEEDAD + EDAD de SAEH hasta 2019 (0 horas, 1 días, 2 meses, 3 años, 9 n.e.)",
+    decode([c, e]) {
+      const code = int(c), n = int(e);
+      if (code === undefined || n === undefined) return c === "" ? null : undefined;
+      return saehAge(code, n, "anios", false);
+    },
+  },
+};
