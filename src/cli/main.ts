@@ -6,7 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Catalog } from "../catalog/load.js";
 import { NIVELES, VENTANAS, type Nivel } from "../catalog/schema.js";
 import { compute, type FileReport } from "../engine/compute.js";
-import { CatalogError, formatPosition, MasbError, type Problem } from "../errors.js";
+import { CatalogError, DataError, formatPosition, MasbError, type Problem } from "../errors.js";
 import { readCatalog } from "../node/catalog.js";
 import { openExtract } from "../node/extract.js";
 import { FORMATTERS, formatRows } from "../output/index.js";
@@ -168,6 +168,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (e instanceof CatalogError) {
       printProblems(io, e.details.problems ?? []);
       io.stderr.write(`${e.message}; corrija el catálogo (masb validate lo revisa completo)\n`);
+      return EXIT.datos;
+    }
+    if (e instanceof DataError) {
+      const d = e.details;
+      const col = d.columna ? `, columna ${d.columna}${d.value !== undefined ? ` (valor '${d.value}')` : ""}` : "";
+      io.stderr.write(`error [${e.code}] ${formatPosition(d)}${col}: ${e.message}\n`);
+      io.stderr.write("    corrija ese renglón en el archivo, o quite --strict para rechazarlo, contarlo y seguir\n");
       return EXIT.datos;
     }
     if (e instanceof MasbError) {

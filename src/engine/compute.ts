@@ -148,13 +148,13 @@ export async function compute(catalog: Catalog, extract: Extract, options: Compu
     report.rejected++;
     options.onReject?.({ ...r, source });
     if (options.strict && !strictError) {
-      strictError = new DataError(r.code, `${r.file}:${r.line}: ${r.reason}`, { file: r.file, line: r.line, columna: r.column, value: r.value });
+      strictError = new DataError(r.code, r.reason, { file: r.file, line: r.line, columna: r.column, value: r.value });
       throw strictError;
     }
   };
   const problemFor = (p: FileProblem) => {
     problems.push(p);
-    if (options.strict && p.fatal) throw new DataError(p.code, `${p.file}:${p.line}: ${p.message}`, { file: p.file, line: p.line });
+    if (options.strict && p.fatal) throw new DataError(p.code, p.message, { file: p.file, line: p.line });
   };
 
   /** Reads every input of a source, handing each accepted row to `onRow`, which may reject it. */

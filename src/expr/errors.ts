@@ -11,7 +11,8 @@ export class ExprSyntaxError extends MasbError {
   readonly hint?: string;
 
   constructor(message: string, offset: number, length: number, hint?: string) {
-    super("MASB_EXPR_SINTAXIS", message, { column: offset + 1 });
+    // Offsets are within the expression; the catalog loader turns them into file:line:column.
+    super("MASB_EXPR_SINTAXIS", message);
     this.name = "ExprSyntaxError";
     this.offset = offset;
     this.length = length;

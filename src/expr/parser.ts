@@ -20,22 +20,22 @@ const BP_ADD = 50;
 const BP_MUL = 60;
 const BP_UNARY = 70;
 
-/** Keyword (lower case) → meaning. */
-const KEYWORDS: Record<string, string> = {
-  o: "o", or: "o",
-  y: "y", and: "y",
-  no: "no", not: "no",
-  en: "en", in: "en",
-  es: "es", is: "es",
-  entre: "entre", between: "entre",
-  nulo: "nulo", null: "nulo",
-  verdadero: "verdadero", true: "verdadero",
-  falso: "falso", false: "falso",
-};
+/** Keyword (lower case) → meaning. A Map, so a column called `constructor` is just a column. */
+const KEYWORDS = new Map<string, string>([
+  ["o", "o"], ["or", "o"],
+  ["y", "y"], ["and", "y"],
+  ["no", "no"], ["not", "no"],
+  ["en", "en"], ["in", "en"],
+  ["es", "es"], ["is", "es"],
+  ["entre", "entre"], ["between", "entre"],
+  ["nulo", "nulo"], ["null", "nulo"],
+  ["verdadero", "verdadero"], ["true", "verdadero"],
+  ["falso", "falso"], ["false", "falso"],
+]);
 
-const COMPARE_OPS: Record<string, CompareOp> = {
-  "=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
-};
+const COMPARE_OPS = new Map<string, CompareOp>([
+  ["=", "="], ["==", "="], ["!=", "!="], ["<>", "!="], ["<", "<"], ["<=", "<="], [">", ">"], [">=", ">="],
+]);
 
 type Infix =
   | { kind: "binary"; op: BinaryOp; bp: number }
@@ -45,7 +45,7 @@ type Infix =
   | { kind: "no"; bp: number };
 
 function keyword(t: Token): string | undefined {
-  return t.kind === "ident" ? KEYWORDS[t.text.toLowerCase()] : undefined;
+  return t.kind === "ident" ? KEYWORDS.get(t.text.toLowerCase()) : undefined;
 }
 
 function describe(t: Token): string {
@@ -123,7 +123,7 @@ class Parser {
 
   private infix(t: Token): Infix | undefined {
     if (t.kind === "op") {
-      const cmp = COMPARE_OPS[t.text];
+      const cmp = COMPARE_OPS.get(t.text);
       if (cmp !== undefined) return { kind: "binary", op: cmp, bp: BP_COMPARE };
       if (t.text === "+" || t.text === "-") return { kind: "binary", op: t.text, bp: BP_ADD };
       if (t.text === "*" || t.text === "/") return { kind: "binary", op: t.text, bp: BP_MUL };

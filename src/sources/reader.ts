@@ -112,6 +112,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let headerFailed = false;
   let preamble: { fields: string[]; line: number }[] = [];
   let warnedEncoding = false;
+  let fileError = { reason: "el archivo no se pudo leer con el esquema de la fuente", column: undefined as string | undefined };
   const row: unknown[] = new Array(source.scope.columns.length).fill(null);
   const formatNulls = new Set(fmt.nulos);
 
@@ -148,6 +149,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       });
     }
     if (missing.length) {
+      fileError = { reason: `archivo no leído: faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`, column: missing[0] };
       sink.problem({
         file, line, code: "MASB_ARCHIVO_COLUMNA_FALTANTE", fatal: true,
         message: `faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`,
@@ -202,6 +204,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         return;
       } else {
         headerFailed = true;
+        fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
         sink.problem({
           file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
           message: `no se encontró el encabezado de la fuente '${source.name}' en las primeras 25 líneas`,
@@ -271,7 +274,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   };
   const rejectAll = (raw: string[], line: number) => {
     read++;
-    reject(raw, line, "MASB_ARCHIVO_INVALIDO", "el archivo no se pudo leer con el esquema de la fuente (vea el error del archivo)");
+    reject(raw, line, "MASB_ARCHIVO_INVALIDO", fileError.reason, fileError.column);
   };
 
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string>) {
@@ -283,6 +286,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   tokenizer.end(onRecord);
   if (bindings === null && !headerFailed) {
     if (preamble.length) {
+      fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
       sink.problem({
         file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
         message: `no se encontró el encabezado de la fuente '${source.name}'`,
