@@ -8,23 +8,40 @@ export type { CatalogText } from "./catalog/yaml.js";
 export type { AgregadoDef, FuenteDef, IndicadorDef, Nivel, Unidad, Ventana } from "./catalog/schema.js";
 export { NIVELES } from "./catalog/schema.js";
 export {
-  compute, selectIndicators, RESULT_COLUMNS,
+  selectIndicators, RESULT_COLUMNS,
   type ComputeOptions, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
 } from "./engine/compute.js";
 export { CatalogError, DataError, MasbError, type Position, type Problem } from "./errors.js";
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";
 export { formatRows, FORMATTERS } from "./output/index.js";
 export { scoreValue, DEFAULT_BANDS, LOGRO_CAP, type Score, type Semaforo } from "./scoring/score.js";
-export type { Rejection, FileProblem, Chunks } from "./sources/reader.js";
+export type { Rejection, FileProblem, Chunks, RecordObject } from "./sources/reader.js";
 export { defaultCatalogDir, loadCatalog, readCatalog } from "./node/catalog.js";
 export { openExtract } from "./node/extract.js";
 
 import type { Catalog } from "./catalog/load.js";
-import { compute as computeCore, type ComputeOptions, type ComputeResult } from "./engine/compute.js";
+import { compute as computeCore, type ComputeOptions, type ComputeResult, type Extract } from "./engine/compute.js";
 import { openExtract } from "./node/extract.js";
+import type { Chunks } from "./sources/reader.js";
 
-/** Computes from an extract directory: `computeDir(catalog, "fixtures/demo", { period: "2024-03" })`. */
-export async function computeDir(catalog: Catalog, dir: string, options?: ComputeOptions): Promise<ComputeResult> {
-  const { extract } = await openExtract(dir, catalog);
+/** Rows per source name, in memory or streamed: `{ egresos: rowsFromDb(), clues: [...] }`. */
+export type RowSources = Record<string, Chunks>;
+
+/**
+ * Computes the catalog's indicators from an extract directory, an `Extract` (inputs per
+ * source), or row sources per source name (objects keyed by the original column names).
+ *
+ * ```ts
+ * const catalog = await loadCatalog();
+ * const { rows } = await compute(catalog, "fixtures/demo", { period: "2024-03" });
+ * ```
+ */
+export async function compute(catalog: Catalog, input: string | Extract | RowSources, options?: ComputeOptions): Promise<ComputeResult> {
+  if (typeof input === "string") return computeCore(catalog, (await openExtract(input, catalog)).extract, options);
+  if (input instanceof Map) return computeCore(catalog, input, options);
+  const extract: Extract = new Map(Object.entries(input).map(([source, rows]) => [source, [{ name: `${source} (en memoria)`, open: () => rows }]]));
   return computeCore(catalog, extract, options);
 }
+
+/** Same as `compute(catalog, dir, options)`. */
+export const computeDir = (catalog: Catalog, dir: string, options?: ComputeOptions) => compute(catalog, dir, options);

@@ -33,8 +33,16 @@ export interface RowSink {
   problem(p: FileProblem): void;
 }
 
-/** Text chunks of one input, already decoded, or bytes to decode with the source's encoding. */
-export type Chunks = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+/** A row handed over in memory, keyed by the original column names (as in a file's header). */
+export type RecordObject = Record<string, string | number | null | undefined>;
+
+/**
+ * One input: bytes to decode with the source's encoding, text already decoded, or row objects
+ * keyed by the original column names (a service streaming from its own database). Row objects
+ * go through the same typing, checks and rejections as file rows; their "line" is 1 for the
+ * implicit header and 2, 3, … for the rows.
+ */
+export type Chunks = AsyncIterable<Uint8Array | string | RecordObject> | Iterable<Uint8Array | string | RecordObject>;
 
 const normalizeName = (s: string) =>
   s.replace(/^\uFEFF/, "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().replace(/\s+/g, " ").toUpperCase();
@@ -277,9 +285,25 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     reject(raw, line, "MASB_ARCHIVO_INVALIDO", fileError.reason, fileError.column);
   };
 
-  for await (const chunk of chunks as AsyncIterable<Uint8Array | string>) {
-    const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-    if (text) tokenizer.push(text, onRecord);
+  let objectHeader: string[] | null = null;
+  let objectLine = 1;
+  for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
+    if (typeof chunk === "string") {
+      if (chunk) tokenizer.push(chunk, onRecord);
+    } else if (chunk instanceof Uint8Array) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) tokenizer.push(text, onRecord);
+    } else {
+      if (objectHeader === null) {
+        objectHeader = Object.keys(chunk);
+        onRecord(objectHeader, objectLine, null);
+      }
+      const values = objectHeader.map((k) => {
+        const v = chunk[k];
+        return v === null || v === undefined ? "" : String(v);
+      });
+      onRecord(values, ++objectLine, null);
+    }
   }
   const tail = decoder.decode();
   if (tail) tokenizer.push(tail, onRecord);
