@@ -1,0 +1,80 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { Option } from "commander";
+import { stringify } from "csv-stringify/sync";
+import { NIVELES, VENTANAS } from "../../catalog/schema.js";
+import { compute, type FileReport } from "../../engine/compute.js";
+import { openExtract } from "../../node/extract.js";
+import { FORMATTERS, formatRows } from "../../output/index.js";
+import { catalogOrExit, EXIT, fmtInt, parseLevels, UsageError, type CommandModule, type Io } from "../shared.js";
+
+function fileSummary(r: FileReport): string {
+  return `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
+}
+
+async function runCompute(io: Io, extractDir: string, o: Record<string, string | boolean | undefined>): Promise<number> {
+  const catalog = await catalogOrExit(io, o.catalog as string | undefined);
+  const out = o.out as string | undefined;
+  const extFormat: Record<string, string> = { ".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".txt": "table" };
+  const format = (o.format as string | undefined) ?? (out ? extFormat[extname(out).toLowerCase()] : undefined) ?? (io.stdout.isTTY ? "table" : "csv");
+  if (!FORMATTERS[format]) throw new UsageError(`--format: formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`);
+  const by = parseLevels(o.by as string | undefined);
+  const only = (o.only as string | undefined)?.split(",").map((s) => s.trim()).filter(Boolean);
+  const { extract, unmatched } = await openExtract(extractDir, catalog);
+  for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
+
+  const rejPath = (o.rechazos as string | undefined) ?? (out ? join(dirname(out), `${basename(out, extname(out))}.rechazos.csv`) : "masb-rechazos.csv");
+  let rejStream: WriteStream | null = null;
+  let rejCount = 0;
+  const tty = Boolean(io.stderr.isTTY);
+  const result = await compute(catalog, extract, {
+    period: o.period as string | undefined,
+    ventana: o.ventana as (typeof VENTANAS)[number] | undefined,
+    by,
+    only,
+    strict: Boolean(o.strict),
+    onReject(r) {
+      rejCount++;
+      if (!rejStream) {
+        rejStream = createWriteStream(rejPath);
+        rejStream.write(`${o.excel ? "\uFEFF" : ""}fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n`);
+      }
+      rejStream.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
+    },
+    onProgress(e) {
+      if (e.kind === "renglones" && tty) io.stderr.write(`\r  ${e.source}: ${fmtInt(e.read)} renglones…`);
+      if (e.kind === "fin_archivo") io.stderr.write(`${tty ? "\r\x1b[K" : ""}${fileSummary(e.report)}\n`);
+    },
+  });
+  if (rejStream) await new Promise<void>((res) => (rejStream as WriteStream).end(res));
+  for (const p of result.problems) {
+    io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
+    if (p.hint) io.stderr.write(`    ${p.hint}\n`);
+  }
+  if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
+  const text = formatRows(result.rows, format, { excel: Boolean(o.excel) });
+  if (out) await writeFile(out, text);
+  else io.stdout.write(text);
+  const read = result.files.reduce((s, f) => s + f.read, 0);
+  io.stderr.write(`periodo ${result.period}: ${result.indicators.length} indicadores, ${fmtInt(result.rows.length)} resultados; ${fmtInt(read)} renglones leídos, ${fmtInt(rejCount)} rechazados${rejCount ? ` (detalle en ${rejPath})` : ""}${out ? `; resultados en ${out}` : ""}\n`);
+  return result.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
+}
+
+export const computeCommand: CommandModule = (program, io, setCode) => {
+  program
+    .command("compute")
+    .description("calcula los indicadores sobre un extracto")
+    .argument("<extracto>", "directorio con los archivos CSV del extracto")
+    .option("--period <AAAA-MM>", "periodo (por omisión el último mes con datos)")
+    .addOption(new Option("--ventana <ventana>", "ventana de todos los indicadores").choices([...VENTANAS]))
+    .option("--by <niveles>", `niveles a reportar, separados por coma (${NIVELES.join(",")})`)
+    .option("--only <ids|etiquetas>", "indicadores, alias, componentes (C9), fases (fase:1) o dimensiones")
+    .addOption(new Option("--format <formato>", "formato de salida").choices(Object.keys(FORMATTERS)))
+    .option("--out <archivo>", "archivo de resultados (por omisión la salida estándar)")
+    .option("--excel", "CSV con BOM y fin de línea CRLF para abrir en Excel")
+    .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
+    .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
+    .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
+    .action(async (dir, o) => setCode(await runCompute(io, dir, o)));
+};
