@@ -8,8 +8,8 @@ export type { CatalogText } from "./catalog/yaml.js";
 export type { AgregadoDef, FuenteDef, IndicadorDef, Nivel, Unidad, Ventana } from "./catalog/schema.js";
 export { NIVELES } from "./catalog/schema.js";
 export {
-  selectIndicators, RESULT_COLUMNS,
-  type ComputeOptions, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
+  evaluate, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
+  type ComputeOptions, type EvaluateOptions, type IngestOptions, type Ingested, type TraceEntry, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
 } from "./engine/compute.js";
 export { CatalogError, DataError, MasbError, type Position, type Problem } from "./errors.js";
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";

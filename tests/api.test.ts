@@ -67,3 +67,19 @@ describe("library API", () => {
     expect(new CatalogError(problems).details.problems).toHaveLength(problems.length);
   });
 });
+
+describe("trace", () => {
+  it("counts, for a traced unit, the rows each aggregate took and keeps their line numbers", async () => {
+    const { ingest } = await import("../src/index.js");
+    const catalog = await loadCatalog(catalogDir);
+    const { extract } = await (await import("../src/node/extract.js")).openExtract(join(__dirname, "fixtures", "malos", "_base"), catalog);
+    extract.set("egresos", [{ name: "eg.txt", open: () => [egreso(1, "1"), egreso(2, "5"), egreso(3, "5")] }]);
+    const ing = await ingest(catalog, extract, { only: ["83b"], trace: { nivel: "clues", key: "GRIMB000001" } });
+    const entries = [...ing.trace!.values()].sort((a, b) => a.count - b.count);
+    // numerador: the 2 deaths (object rows 2 and 3 are "lines" 3 and 4); denominador: all 3 discharges
+    expect(entries.map((e) => [e.source, e.count, e.first.map((f) => f.line)])).toEqual([
+      ["egresos", 2, [3, 4]],
+      ["egresos", 3, [2, 3, 4]],
+    ]);
+  });
+});

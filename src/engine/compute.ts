@@ -62,13 +62,8 @@ export type ProgressEvent =
   | { kind: "renglones"; source: string; file: string; read: number }
   | { kind: "fin_archivo"; report: FileReport };
 
-export interface ComputeOptions {
-  /** `YYYY-MM`; defaults to the latest month with data in the extract. */
-  period?: string;
-  /** Overrides every indicator's own window. */
-  ventana?: Ventana;
-  /** Levels to emit; `nacional` is always emitted. */
-  by?: Nivel[];
+/** What to read and how strictly. */
+export interface IngestOptions {
   /** Indicator ids, aliases or tags (`C9`, `fase:1`, `impacto`) to compute; all when empty. */
   only?: string[];
   /** Stop at the first rejected row with a `DataError`. */
@@ -76,20 +71,53 @@ export interface ComputeOptions {
   /** Receives every rejected row as it happens (the CLI writes them to the `rechazos` file). */
   onReject?: (r: Rejection & { source: string }) => void;
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Record, for one org unit and everything below it, how many rows each aggregate counted
+   * and the first few of them (file and line): what `masb explain --unit` shows.
+   */
+  trace?: { nivel: Nivel; key: string; lines?: number };
 }
 
-export interface ComputeResult {
-  period: string;
-  rows: ResultRow[];
+/** Which results to produce from what was read. */
+export interface EvaluateOptions {
+  /** `YYYY-MM`; defaults to the latest month with data in the extract. */
+  period?: string;
+  /** Overrides every indicator's own window. */
+  ventana?: Ventana;
+  /** Levels to emit; `nacional` is always emitted. */
+  by?: Nivel[];
+}
+
+export type ComputeOptions = IngestOptions & EvaluateOptions;
+
+/** Rows an aggregate took at the traced org unit (and below). */
+export interface TraceEntry {
+  source: string;
+  slot: number;
+  count: number;
+  first: { file: string; line: number; period: number }[];
+}
+
+/** Everything one pass over the extract leaves: the partial sums, the hierarchy, the reports. */
+export interface Ingested {
+  catalog: Catalog;
+  indicators: Indicator[];
+  plan: Plan;
+  /** The partial sums of each source, rolled up the hierarchy. */
+  stores: Map<string, SourceStore>;
+  hierarchy: Hierarchy;
   files: FileReport[];
   problems: FileProblem[];
   /** Sources the selected indicators need that the extract does not have. */
   missingSources: string[];
-  hierarchy: Hierarchy;
-  plan: Plan;
-  indicators: Indicator[];
-  /** Kept for `explain`: the partial sums of each source. */
-  stores: Map<string, SourceStore>;
+  /** Latest month index with data in a monthly source, or -1. */
+  latestMonth: number;
+  trace?: Map<string, TraceEntry>;
+}
+
+export interface ComputeResult extends Ingested {
+  period: string;
+  rows: ResultRow[];
 }
 
 const REQUIRED_CLUES_COLUMNS = ["clues", "clave_entidad", "entidad", "clave_jurisdiccion", "jurisdiccion", "nombre"];
@@ -127,8 +155,15 @@ function grainOf(source: Source): Grain {
  * Never prints and never exits: problems come back in the result or as a `MasbError`.
  */
 export async function compute(catalog: Catalog, extract: Extract, options: ComputeOptions = {}): Promise<ComputeResult> {
+  const ingested = await ingest(catalog, extract, options);
+  return { ...ingested, ...evaluate(ingested, options) };
+}
+
+/** The single pass: reads every needed source once and leaves rolled-up partial sums. */
+export async function ingest(catalog: Catalog, extract: Extract, options: IngestOptions = {}): Promise<Ingested> {
   const indicators = selectIndicators(catalog, options.only);
   const plan = planFor(catalog, indicators);
+  const ctx0: EvalContext = { month: 0 };
   const files: FileReport[] = [];
   const problems: FileProblem[] = [];
 
@@ -198,7 +233,6 @@ export async function compute(catalog: Catalog, extract: Extract, options: Compu
       });
     });
   }
-  const ctx0: EvalContext = { month: 0 };
   const include = cluesSource.incluir ? compileFilter(cluesSource.incluir, cluesSource.scope) : () => true;
   const reports = cluesSource.reporta ? compileFilter(cluesSource.reporta, cluesSource.scope) : () => true;
   const units: UnitInfo[] = [];
@@ -236,6 +270,34 @@ export async function compute(catalog: Catalog, extract: Extract, options: Compu
     unitRows.forEach((row, i) => {
       nodes.fill(hierarchy.find("clues", units[i].clues)!);
       accumulate(cluesPlan, store, bucket, nodes, row, ctx0);
+    });
+  }
+
+  // Tracing (explain): which nodes are inside the traced org unit.
+  let trace: Map<string, TraceEntry> | undefined;
+  let traced: Uint8Array | null = null;
+  const traceLines = options.trace?.lines ?? 5;
+  if (options.trace) {
+    const root = hierarchy.find(options.trace.nivel, options.trace.key);
+    if (root === undefined) throw new MasbError("MASB_UNIDAD_DESCONOCIDA", `${options.trace.nivel} '${options.trace.key}' no existe en la jerarquía del extracto`, { value: options.trace.key });
+    traced = new Uint8Array(hierarchy.size);
+    for (const n of hierarchy.nodes) if (hierarchy.contains(root, n.index)) traced[n.index] = 1;
+    trace = new Map();
+  }
+  const record = (source: string, slot: number, node: number, file: string, line: number, period: number) => {
+    if (!traced || !traced[node]) return;
+    const key = `${source}#${slot}`;
+    let e = trace!.get(key);
+    if (!e) trace!.set(key, (e = { source, slot, count: 0, first: [] }));
+    e.count++;
+    if (e.first.length < traceLines && !e.first.some((f) => f.file === file && f.line === line)) e.first.push({ file, line, period });
+  };
+  if (cluesPlan && traced) {
+    units.forEach((u, i) => {
+      const node = hierarchy.find("clues", u.clues)!;
+      cluesPlan.slots.forEach((slot) => {
+        if (!slot.filter || slot.filter(unitRows[i], ctx0)) record(cluesSource.name, slot.index, node, "(catálogo CLUES)", 0, 0);
+      });
     });
   }
 
@@ -296,27 +358,37 @@ export async function compute(catalog: Catalog, extract: Extract, options: Compu
       if (lastNode < 0) return;
       ctx.month = lastKey;
       accumulate(sp, store, store.bucket(lastKey), nodes, row, ctx);
+      if (traced) {
+        for (const slot of sp.slots) if (!slot.filter || slot.filter(row, ctx)) record(name, slot.index, nodes[slot.group], file, line, lastKey);
+      }
     });
   }
   for (const store of stores.values()) store.rollUp(parents);
-
-  // 4. Evaluate.
-  let end: number;
-  if (options.period) {
-    const p = parseMonth(options.period);
-    if (p === null) throw new MasbError("MASB_PERIODO_INVALIDO", `periodo '${options.period}' inválido: use AAAA-MM, por ejemplo 2024-03`, { value: options.period });
-    end = p;
-  } else {
-    if (latest < 0) throw new MasbError("MASB_SIN_PERIODO", "el extracto no tiene datos mensuales de los que tomar el periodo; indique --period AAAA-MM");
-    end = latest;
-  }
   const missingSources = [...new Set(indicators.flatMap((i) => i.sources))].filter((s) => (extract.get(s) ?? []).length === 0).sort();
+  return { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace };
+}
+
+/** Evaluates every selected indicator at every requested level for the period, from the partial sums. */
+export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { period: string; rows: ResultRow[] } {
+  const end = resolvePeriod(ingested, options.period);
   const levels = new Set<Nivel>(["nacional", ...(options.by ?? NIVELES)]);
   const rows: ResultRow[] = [];
-  for (const ind of indicators) {
-    rows.push(...evaluateIndicator(ind, plan, stores, hierarchy, windowFor(end, options.ventana ?? ind.def.ventana), levels, missingSources, catalog));
+  for (const ind of ingested.indicators) {
+    const w = windowFor(end, options.ventana ?? ind.def.ventana);
+    rows.push(...evaluateIndicator(ind, ingested.plan, ingested.stores, ingested.hierarchy, w, levels, ingested.missingSources, ingested.catalog));
   }
-  return { period: monthLabel(end), rows, files, problems, missingSources, hierarchy, plan, indicators, stores };
+  return { period: monthLabel(end), rows };
+}
+
+/** The month the windows end at: the requested one, or the latest with data. */
+export function resolvePeriod(ingested: Pick<Ingested, "latestMonth">, period: string | undefined): number {
+  if (period) {
+    const p = parseMonth(period);
+    if (p === null) throw new MasbError("MASB_PERIODO_INVALIDO", `periodo '${period}' inválido: use AAAA-MM, por ejemplo 2024-03`, { value: period });
+    return p;
+  }
+  if (ingested.latestMonth < 0) throw new MasbError("MASB_SIN_PERIODO", "el extracto no tiene datos mensuales de los que tomar el periodo; indique --period AAAA-MM");
+  return ingested.latestMonth;
 }
 
 function periodColumns(source: Source): string {
