@@ -113,6 +113,11 @@ export interface Ingested {
   /** Latest month index with data in a monthly source, or -1. */
   latestMonth: number;
   trace?: Map<string, TraceEntry>;
+  /**
+   * For sources that require a monthly report (`exige_reporte`): per file (SIS apartado) and
+   * month, which units sent a row. A unit missing from any file in a month is incomplete.
+   */
+  reports: Map<string, Map<string, Map<number, Uint8Array>>>;
 }
 
 export interface ComputeResult extends Ingested {
@@ -234,7 +239,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     });
   }
   const include = cluesSource.incluir ? compileFilter(cluesSource.incluir, cluesSource.scope) : () => true;
-  const reports = cluesSource.reporta ? compileFilter(cluesSource.reporta, cluesSource.scope) : () => true;
+  const reportsUnit = cluesSource.reporta ? compileFilter(cluesSource.reporta, cluesSource.scope) : () => true;
   const units: UnitInfo[] = [];
   const unitRows: unknown[][] = [];
   const excluded: string[] = [];
@@ -252,7 +257,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     const text = (name: string) => String(row[cx.get(name)!] ?? "").trim();
     units.push({
       clues, nombre: text("nombre"), entidad: text("clave_entidad").padStart(2, "0"), entidadNombre: text("entidad"),
-      jurisdiccion: text("clave_jurisdiccion"), jurisdiccionNombre: text("jurisdiccion"), reporta: reports(row, ctx0),
+      jurisdiccion: text("clave_jurisdiccion"), jurisdiccionNombre: text("jurisdiccion"), reporta: reportsUnit(row, ctx0),
     });
     unitRows.push(row.slice());
   });
@@ -302,6 +307,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   }
 
   // 3. Every other needed source, one pass each, in name order (deterministic).
+  const reports = new Map<string, Map<string, Map<number, Uint8Array>>>();
   let latest = -1;
   for (const name of [...plan.sources.keys()].sort()) {
     if (name === cluesSource.name) continue;
@@ -318,11 +324,15 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     let currentFile = "";
     const ctx: EvalContext = { month: 0 };
     let lastLine = -1, lastNode = -1, lastKey = -1;
+    const perFile = sp.source.def.exige_reporte ? new Map<string, Map<number, Uint8Array>>() : null;
+    if (perFile) reports.set(name, perFile);
+    let fileReports: Map<number, Uint8Array> | null = null;
     await readAll(sp.source, (row, line, _raw, reject, file) => {
       if (file !== currentFile) {
         currentFile = file;
         seen = new Set();
         lastLine = -1;
+        if (perFile) perFile.set(file, (fileReports = new Map()));
       }
       if (line !== lastLine) {
         // Key and period are the same for every pivoted row of one record: resolve them once.
@@ -354,6 +364,11 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
         }
         if (key > latest && grainOf(sp.source) === "mes") latest = key;
         store.bucket(key).rows[at]++;
+        if (fileReports) {
+          let sent = fileReports.get(key);
+          if (!sent) fileReports.set(key, (sent = new Uint8Array(hierarchy.size)));
+          sent[at] = 1;
+        }
       }
       if (lastNode < 0) return;
       ctx.month = lastKey;
@@ -365,7 +380,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   }
   for (const store of stores.values()) store.rollUp(parents);
   const missingSources = [...new Set(indicators.flatMap((i) => i.sources))].filter((s) => (extract.get(s) ?? []).length === 0).sort();
-  return { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace };
+  return { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
 }
 
 /** Evaluates every selected indicator at every requested level for the period, from the partial sums. */
@@ -375,7 +390,7 @@ export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { p
   const rows: ResultRow[] = [];
   for (const ind of ingested.indicators) {
     const w = windowFor(end, options.ventana ?? ind.def.ventana);
-    rows.push(...evaluateIndicator(ind, ingested.plan, ingested.stores, ingested.hierarchy, w, levels, ingested.missingSources, ingested.catalog));
+    rows.push(...evaluateIndicator(ind, ingested, w, levels));
   }
   return { period: monthLabel(end), rows };
 }
@@ -502,10 +517,8 @@ function periodOf(source: Source): (row: unknown[]) => number | null {
   };
 }
 
-function evaluateIndicator(
-  ind: Indicator, plan: Plan, stores: Map<string, SourceStore>, h: Hierarchy, w: Window,
-  levels: Set<Nivel>, missingSources: string[], catalog: Catalog,
-): ResultRow[] {
+function evaluateIndicator(ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>): ResultRow[] {
+  const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
   const names = Object.keys(ind.aggregates);
   const sinDatos = ind.sources.some((s) => missingSources.includes(s));
@@ -515,8 +528,8 @@ function evaluateIndicator(
     const store = stores.get(slot.aggregate.source)!;
     return [n, bucketsFor(store, grainOf(catalog.sources.get(slot.aggregate.source)!), slot.aggregate.periodo, w)];
   }));
-  const monthly = ind.sources.map((s) => catalog.sources.get(s)!).filter((s) => s.def.exige_reporte && grainOf(s) === "mes");
-  const missingReports = incompleteUnits(h, monthly, stores, w);
+  const monthly = ind.sources.filter((s) => ingested.reports.has(s)).map((s) => ingested.reports.get(s)!);
+  const missingReports = incompleteUnits(h, monthly, w);
   const out: ResultRow[] = [];
   for (const node of h.nodes) {
     if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
@@ -554,19 +567,20 @@ function evaluateIndicator(
   return out;
 }
 
-/** For each node, how many units below it that should report did not send a row of some monthly aggregate source in some month of the window. */
-function incompleteUnits(h: Hierarchy, monthly: Source[], stores: Map<string, SourceStore>, w: Window): Float64Array {
+/**
+ * For each node, how many units below it that must report did not send a row in some file
+ * (SIS apartado) of a required monthly source in some month of the window.
+ */
+function incompleteUnits(h: Hierarchy, monthly: Map<string, Map<number, Uint8Array>>[], w: Window): Float64Array {
   const missing = new Float64Array(h.size);
   if (monthly.length === 0) return missing;
   for (let i = h.size - 1; i >= 0; i--) {
     const node = h.nodes[i];
     if (node.nivel === "clues" && node.reporta) {
       let gap = false;
-      for (const s of monthly) {
-        const store = stores.get(s.name)!;
-        for (let m = w.start; m <= w.end && !gap; m++) {
-          const b = store.buckets.get(m);
-          if (!b || b.rows[i] === 0) gap = true;
+      for (const files of monthly) {
+        for (const months of files.values()) {
+          for (let m = w.start; m <= w.end && !gap; m++) if (!months.get(m)?.[i]) gap = true;
         }
       }
       if (gap) missing[i] = 1;
