@@ -341,7 +341,7 @@ describe("34: informes del SIS reportados", () => {
 // ------------------------------------------------------------------------------------------
 
 describe("60: establecimientos con Sistema de Gestión de Calidad", () => {
-  it("gives 100.0 to a unit whose SGC01 is S and 0.0 to one whose SGC01 is N", () => {
+  it("gives 100.0 to a unit whose U-60 item is S and 0.0 to one whose U-60 is N", () => {
     expectRow(marzo, "60", "clues", "GRIMB000011", { numerador: "1", denominador: "1", valor: "100.0", estado: "ok" });
     expectRow(marzo, "60", "clues", "GRIMB000013", { numerador: "0", denominador: "1", valor: "0.0", estado: "ok" });
   });

@@ -36,6 +36,8 @@ export interface Aggregate {
   periodo: "suma" | "ultimo";
   /** Key override (attach by residence, say); undefined = the source's own key. */
   clave?: ClaveIntento[];
+  /** Condition on the row's unit, over the CLUES catalog's columns. */
+  unidad?: Node;
   /** Decimal places kept exactly when summing `value`. */
   scale: number;
 }
@@ -153,7 +155,8 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
       problems.push({ code: "MASB_PIVOTE_PATRON", severity: "error", ...positionAt(doc, [...prefix, "pivote", "columnas"]), message: `patrón de columnas inválido: ${def.pivote.columnas}` });
     }
     index.set(def.pivote.variable, columns.length);
-    columns.push({ name: def.pivote.variable, type: "string" });
+    const vars = def.pivote.variables ? Object.keys(def.pivote.variables) : undefined;
+    columns.push(vars ? { name: def.pivote.variable, type: "code", codes: vars } : { name: def.pivote.variable, type: "string" });
     index.set(def.pivote.valor, columns.length);
     columns.push({ name: def.pivote.valor, type: EXPR_TYPE[def.pivote.tipo] });
   }
@@ -223,14 +226,26 @@ function loadAggregate(
       }
     }
   });
-  const key = [source.name, def.agregado, filter ? formatExpr(filter.node) : "", value ? formatExpr(value.node) : "", periodo, def.clave ? JSON.stringify(def.clave) : ""].join("|");
-  return { key, source: source.name, kind: def.agregado, filter: filter?.node, value: value?.node, periodo, clave: def.clave, scale };
+  let unidad: Node | undefined;
+  if (def.unidad) {
+    const clues = [...sources.values()].find((s) => s.def.rol === "catalogo_clues");
+    if (!clues) {
+      problems.push({ code: "MASB_SIN_CATALOGO_CLUES", severity: "error", ...positionAt(doc, [...path, "unidad"]), message: "'unidad' filtra por columnas del catálogo CLUES, y ninguna fuente tiene 'rol: catalogo_clues'" });
+      return null;
+    }
+    const checked = parseChecked(def.unidad, clues.scope, "boolean", doc, [...path, "unidad"], problems);
+    if (!checked) return null;
+    unidad = checked.node;
+  }
+  const key = [source.name, def.agregado, filter ? formatExpr(filter.node) : "", value ? formatExpr(value.node) : "", periodo, def.clave ? JSON.stringify(def.clave) : "", unidad ? formatExpr(unidad) : ""].join("|");
+  return { key, source: source.name, kind: def.agregado, filter: filter?.node, value: value?.node, periodo, clave: def.clave, unidad, scale };
 }
 
 function loadIndicator(def: IndicadorDef, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[]): Indicator | null {
   const before = problems.length;
   const aggregates: Record<string, Aggregate> = {};
   for (const [name, a] of Object.entries(def.agregados ?? {})) {
+    if ("indicador" in a) continue; // another indicator's term: inlined by resolveReferences
     const agg = loadAggregate(a, sources, doc, [...prefix, "agregados", name], problems);
     if (agg) aggregates[name] = agg;
   }

@@ -46,6 +46,11 @@ export const agregadoSchema = z
      * empty or outside the hierarchy go to the entidad "no especificada".
      */
     clave: z.array(claveIntento).min(1).optional(),
+    /**
+     * A condition on the unit the row belongs to, over the CLUES catalog's columns
+     * (`nivel_atencion = 'PRIMER NIVEL'`): only rows of units that meet it count.
+     */
+    unidad: expr.optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -65,6 +70,18 @@ export const terminoSchema = z.union([
 ]);
 export type TerminoDef = z.infer<typeof terminoSchema>;
 
+/**
+ * A named aggregate taken from another indicator: its numerator or denominator, inlined at
+ * load time (`camas: { indicador: A, termino: numerador }`), evaluated over this indicator's window.
+ */
+export const referenciaSchema = z
+  .object({
+    indicador: z.union([z.string(), z.number()]).transform(String),
+    termino: z.enum(["numerador", "denominador"]),
+  })
+  .strict();
+export type ReferenciaDef = z.infer<typeof referenciaSchema>;
+
 const banda = z
   .object({ desde: z.number().optional(), hasta: z.number().optional() })
   .strict();
@@ -79,7 +96,7 @@ export const indicadorSchema = z
     componentes: z.array(z.enum(COMPONENTES)).min(1),
     fases: z.array(z.union([z.literal(1), z.literal(2), z.literal(3)])).min(1),
     unidad: z.enum(UNIDADES),
-    agregados: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de agregado: minúsculas, dígitos y _"), agregadoSchema).optional(),
+    agregados: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de agregado: minúsculas, dígitos y _"), z.union([agregadoSchema, referenciaSchema])).optional(),
     numerador: terminoSchema,
     denominador: terminoSchema.optional(),
     ventana: z.enum(VENTANAS).default("mes"),
@@ -121,6 +138,8 @@ export const columnaSchema = z
     /** Decimal places kept exactly by sums (decimal columns). */
     escala: z.number().int().min(0).max(6).optional(),
     codigos: z.union([z.array(z.string()), z.record(z.string(), z.string())]).optional(),
+    /** Reject rows whose value is not among `codigos` (default). When false the codes only check the catalog's expressions. */
+    rechazar_desconocidos: z.boolean().default(true),
     nulos: z.array(z.string()).optional(),
     requerida: z.boolean().default(true),
     recortar: z.boolean().default(true),
@@ -173,6 +192,8 @@ export const fuenteSchema = z
         valor: nombreColumna,
         tipo: z.enum(["entero", "decimal"]).default("entero"),
         nulos: z.array(z.string()).default([]),
+        /** Dictionary of variable codes (code → meaning); filters may only name these. */
+        variables: z.record(z.string(), z.string()).optional(),
       })
       .strict()
       .optional(),

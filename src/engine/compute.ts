@@ -264,6 +264,19 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   const hierarchy = new Hierarchy(units, regions, excluded);
   const parents = Float64Array.from(hierarchy.nodes.map((n) => n.parent));
 
+  // Aggregates with a condition on the unit: which nodes pass it (units only; rows attached
+  // higher up, such as births outside a unit, have no unit to test and do not count).
+  for (const sp of plan.sources.values()) {
+    for (const slot of sp.slots) {
+      if (!slot.aggregate.unidad) continue;
+      const test = compileFilter(slot.aggregate.unidad, cluesSource.scope);
+      slot.unitMask = new Uint8Array(hierarchy.size);
+      units.forEach((u, i) => {
+        if (test(unitRows[i], ctx0)) slot.unitMask![hierarchy.find("clues", u.clues)!] = 1;
+      });
+    }
+  }
+
   // 2. One store per planned source; the catalog's own aggregates come from the rows kept above.
   const stores = new Map<string, SourceStore>();
   for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, hierarchy.size));
@@ -301,7 +314,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     units.forEach((u, i) => {
       const node = hierarchy.find("clues", u.clues)!;
       cluesPlan.slots.forEach((slot) => {
-        if (!slot.filter || slot.filter(unitRows[i], ctx0)) record(cluesSource.name, slot.index, node, "(catálogo CLUES)", 0, 0);
+        if ((!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(unitRows[i], ctx0))) record(cluesSource.name, slot.index, node, "(catálogo CLUES)", 0, 0);
       });
     });
   }
@@ -374,7 +387,10 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       ctx.month = lastKey;
       accumulate(sp, store, store.bucket(lastKey), nodes, row, ctx);
       if (traced) {
-        for (const slot of sp.slots) if (!slot.filter || slot.filter(row, ctx)) record(name, slot.index, nodes[slot.group], file, line, lastKey);
+        for (const slot of sp.slots) {
+          const node = nodes[slot.group];
+          if ((!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(row, ctx))) record(name, slot.index, node, file, line, lastKey);
+        }
       }
     });
   }
@@ -417,8 +433,10 @@ function accumulate(sp: SourcePlan, store: SourceStore, bucket: ReturnType<Sourc
   const slots = sp.slots;
   for (let k = 0; k < slots.length; k++) {
     const s = slots[k];
+    const node = nodes[s.group];
+    if (s.unitMask !== null && s.unitMask[node] === 0) continue;
     if (s.filter !== null && !s.filter(row, ctx)) continue;
-    const at = nodes[s.group] * n + k;
+    const at = node * n + k;
     switch (s.aggregate.kind) {
       case "conteo":
         bucket.a[at]++;

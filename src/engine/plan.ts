@@ -13,6 +13,8 @@ export interface Slot {
   users: string[];
   /** Which of the source's key groups attaches rows for this slot (0 = the source's own key). */
   group: number;
+  /** Nodes whose rows count, when the aggregate has a `unidad` condition (set once the hierarchy is known). */
+  unitMask: Uint8Array | null;
 }
 
 /** Everything the engine does with one source in its single pass. */
@@ -54,6 +56,7 @@ export function planFor(catalog: Catalog, indicators: Indicator[]): Plan {
           factor: 10 ** agg.scale,
           users: [],
           group,
+          unitMask: null,
         };
         sp.slots.push(slot);
         byKey.set(agg.key, slot);

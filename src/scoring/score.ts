@@ -3,46 +3,99 @@ import type { IndicadorDef } from "../catalog/schema.js";
 
 export type Semaforo = "verde" | "amarillo" | "rojo" | "sin_meta" | "sin_dato";
 
-/** Default bands on `logro` (percent of the target attained), half-open: desde <= logro < hasta. */
-export const DEFAULT_BANDS = {
-  verde: { desde: 90 },
-  amarillo: { desde: 70, hasta: 90 },
-  rojo: { hasta: 70 },
-} as const;
+/** Every semáforo state, best first; `sin_meta` and `sin_dato` are not colours but say why there is none. */
+export const SEMAFOROS: readonly Semaforo[] = ["verde", "amarillo", "rojo", "sin_meta", "sin_dato"];
 
-/** Attainment is capped: beating the target earns no more than meeting it. */
+/**
+ * The semáforo bands, as the two cut points on `logro` that separate them. Bands are
+ * half-open, `desde <= logro < hasta`, and cover every logro with no gap or overlap:
+ * rojo `[0, amarillo)`, amarillo `[amarillo, verde)`, verde `[verde, tope]`. `amarillo = verde`
+ * leaves no amarillo band.
+ */
+export interface Umbrales {
+  amarillo: number;
+  verde: number;
+}
+
+/**
+ * The default bands, the one place they are set: verde from 90% of the target, amarillo
+ * from 70%, rojo below. An indicator overrides them with `umbrales` in its YAML, a run with
+ * the `umbral_amarillo` and `umbral_verde` columns of `--metas`.
+ */
+export const DEFAULT_UMBRALES: Readonly<Umbrales> = Object.freeze({ amarillo: 70, verde: 90 });
+
+type Band = { desde?: number; hasta?: number };
+
+/** The three bands of a pair of cut points, in the YAML's shape (`desde <= logro < hasta`). */
+export function bandsOf(u: Umbrales): { verde: Band; amarillo: Band; rojo: Band } {
+  return { verde: { desde: u.verde }, amarillo: { desde: u.amarillo, hasta: u.verde }, rojo: { hasta: u.amarillo } };
+}
+
+/** Default bands on `logro` (percent of the target attained), half-open: desde <= logro < hasta. */
+export const DEFAULT_BANDS = bandsOf(DEFAULT_UMBRALES);
+
+/**
+ * Attainment is capped at 100: beating the target earns no more than meeting it, so that in a
+ * composite index an indicator far above its target cannot hide another far below its own.
+ * It is floored at 0 (a negative value against a positive target).
+ */
 export const LOGRO_CAP = 100;
 
 export interface Score {
+  /** Percent of the target attained, one decimal, in [0, LOGRO_CAP]; null without a value or a target. */
   logro: string | null;
   semaforo: Semaforo;
 }
 
-type Band = { desde?: number; hasta?: number };
-const inBand = (x: number, b: Band) => (b.desde === undefined || x >= b.desde) && (b.hasta === undefined || x < b.hasta);
+/** What a run may put in place of the indicator's own target and bands for one org unit. */
+export interface ScoreOverride {
+  /** Exact decimal text or a number; `null` means "no target" even when the YAML has one. */
+  meta?: string | number | null;
+  umbrales?: Umbrales;
+}
+
+/** The cut points an indicator declares, or the defaults. */
+export function umbralesOf(def: Pick<IndicadorDef, "umbrales">): Umbrales {
+  const u = def.umbrales;
+  if (!u || u.amarillo.desde === undefined || u.verde.desde === undefined) return { ...DEFAULT_UMBRALES };
+  return { amarillo: u.amarillo.desde, verde: u.verde.desde };
+}
 
 /**
- * Scores one value against the indicator's target. `logro` = valor/meta (mayor es mejor) or
- * meta/valor (menor es mejor), as a percentage capped at 100, one decimal. The semáforo uses
- * the indicator's own `umbrales` on the value when it declares them, else the default bands
- * on `logro`.
+ * `logro` before rounding: valor/meta × 100 when higher is better, meta/valor × 100 when lower
+ * is better, within [0, LOGRO_CAP]. Where the ratio has no value the target is met or missed
+ * outright: a target of 0 when higher is better is met by any value ≥ 0; a value of 0 (or less)
+ * when lower is better is the best possible and meets any target.
  */
-export function scoreValue(def: Pick<IndicadorDef, "meta" | "sentido" | "umbrales">, valor: string | null, meta = def.meta): Score {
+export function logroOf(valor: Decimal, meta: Decimal, sentido: IndicadorDef["sentido"]): Decimal {
+  let x: Decimal;
+  if (sentido === "mayor_es_mejor") x = meta.lte(0) ? new Decimal(valor.gte(meta) ? LOGRO_CAP : 0) : valor.div(meta).times(100);
+  else x = valor.lte(0) ? new Decimal(LOGRO_CAP) : meta.div(valor).times(100);
+  return Decimal.max(0, Decimal.min(x, LOGRO_CAP));
+}
+
+/** The colour of a logro (in percent) under a pair of cut points. */
+export function semaforoOf(logro: number, u: Umbrales = DEFAULT_UMBRALES): "verde" | "amarillo" | "rojo" {
+  if (logro >= u.verde) return "verde";
+  if (logro >= u.amarillo) return "amarillo";
+  return "rojo";
+}
+
+/**
+ * Scores one value against the indicator's target. `logro` is the attainment (see
+ * `logroOf`), rounded once, half-up, to one decimal; the semáforo is read from that rounded
+ * logro, so that a reader who sees 90.0 sees verde. No value: `sin_dato`. A value and no
+ * target: `sin_meta`. A run's override (per entidad or zona, from `--metas`) replaces the
+ * YAML's `meta` and `umbrales`.
+ */
+export function scoreValue(
+  def: Pick<IndicadorDef, "meta" | "sentido" | "umbrales">,
+  valor: string | null,
+  override: ScoreOverride = {},
+): Score {
   if (valor === null) return { logro: null, semaforo: "sin_dato" };
-  const v = new Decimal(valor);
-  let logro: Decimal | null = null;
-  if (meta !== undefined) {
-    const m = new Decimal(meta);
-    if (def.sentido === "mayor_es_mejor") logro = m.isZero() ? new Decimal(LOGRO_CAP) : v.div(m).times(100);
-    else logro = v.isZero() ? new Decimal(LOGRO_CAP) : m.div(v).times(100);
-    logro = Decimal.min(logro, LOGRO_CAP).toDecimalPlaces(1, Decimal.ROUND_HALF_UP);
-  }
-  if (def.umbrales) {
-    const x = v.toNumber();
-    for (const color of ["verde", "amarillo", "rojo"] as const) if (inBand(x, def.umbrales[color])) return { logro: logro?.toFixed(1) ?? null, semaforo: color };
-  }
-  if (logro === null) return { logro: null, semaforo: "sin_meta" };
-  const x = logro.toNumber();
-  const semaforo = (["verde", "amarillo", "rojo"] as const).find((c) => inBand(x, DEFAULT_BANDS[c])) ?? "rojo";
-  return { logro: logro.toFixed(1), semaforo };
+  const meta = override.meta !== undefined ? override.meta : def.meta;
+  if (meta === undefined || meta === null) return { logro: null, semaforo: "sin_meta" };
+  const logro = logroOf(new Decimal(valor), new Decimal(meta), def.sentido).toDecimalPlaces(1, Decimal.ROUND_HALF_UP);
+  return { logro: logro.toFixed(1), semaforo: semaforoOf(logro.toNumber(), override.umbrales ?? umbralesOf(def)) };
 }

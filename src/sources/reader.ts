@@ -151,7 +151,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         decoder: dec,
         nulls: new Set([...formatNulls, ...(c.nulos ?? [])]),
         trim: c.recortar,
-        codes: c.codigos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
+        codes: c.codigos && c.rechazar_desconocidos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
         tipo: c.tipo,
         expect: dec ? dec.describe : expect,
       });
