@@ -14,6 +14,9 @@ export const UNIDADES = [
 export type Unidad = (typeof UNIDADES)[number];
 export const VENTANAS = ["mes", "acumulado_anual", "12_meses"] as const;
 export type Ventana = (typeof VENTANAS)[number];
+/** Methods beyond a ratio of sums (see `calculo`). */
+export const METODOS = ["tabla_de_vida", "hale_sullivan", "probabilidad_ods_3_4_1", "estandarizacion_directa", "fecundidad_total"] as const;
+export type Metodo = (typeof METODOS)[number];
 
 const expr = z.string().min(1, "la expresión está vacía");
 const nombreColumna = z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de columna: minúsculas, dígitos y _");
@@ -110,6 +113,20 @@ export const indicadorSchema = z
     fuente: z.string().min(1),
     metodo: z.string().min(1),
     nota: z.string().optional(),
+    /**
+     * A computation that is more than a ratio of sums (life table, HALE, SDG 3.4.1
+     * probability, direct age standardisation, total fertility rate). Until the engine
+     * implements a method, the indicator's rows carry the status `metodo_pendiente` and no
+     * value; `masb list` shows it.
+     */
+    calculo: z
+      .object({
+        metodo: z.enum(METODOS),
+        /** Age groups, population and deaths etc. are read through the numerador/denominador aggregates. */
+        parametros: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -3,7 +3,9 @@ import { NIVELES, type ClaveIntento, type Nivel, type Ventana } from "../catalog
 import { DataError, MasbError } from "../errors.js";
 import { civilFromDays, compileFilter, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
+import { overrideFor, type Metas } from "../scoring/metas.js";
 import { scoreValue, type Semaforo } from "../scoring/score.js";
+import { windowCovered } from "../scoring/trend.js";
 import { readSource, type Chunks, type FileProblem, type Rejection } from "../sources/reader.js";
 import {
   aggregateAt, bucketsFor, exactText, indicatorValue, termValue, D, type Dec, type Grain,
@@ -21,7 +23,10 @@ export interface SourceInput {
 /** An extract: the inputs of each source, by source name. A source with no inputs is missing (`sin_datos`). */
 export type Extract = Map<string, SourceInput[]>;
 
-export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto";
+export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "metodo_pendiente";
+
+/** Methods of `calculo` the engine computes; others leave the status `metodo_pendiente`. */
+export const IMPLEMENTED_METHODS = new Set<string>();
 
 /** One result row, long format, in the column order of DESIGN.md. */
 export interface ResultRow {
@@ -41,6 +46,12 @@ export interface ResultRow {
   logro: string | null;
   semaforo: Semaforo;
   estado: Estado;
+  /** Only with `tendencia`: the window ending one month earlier (see `TREND_COLUMNS`). */
+  periodo_anterior?: string;
+  /** Only with `tendencia`: the value of that window; null when it has none or the extract does not cover it. */
+  valor_anterior?: string | null;
+  /** Only with `tendencia`: valor − valor_anterior, exact, to the indicator's decimals. */
+  cambio?: string | null;
 }
 
 export const RESULT_COLUMNS: (keyof ResultRow)[] = [
@@ -86,6 +97,10 @@ export interface EvaluateOptions {
   ventana?: Ventana;
   /** Levels to emit; `nacional` is always emitted. */
   by?: Nivel[];
+  /** Per-run targets and bands by org unit (`parseMetas`), over the YAML's `meta` and `umbrales`. */
+  metas?: Metas;
+  /** Add `periodo_anterior`, `valor_anterior` and `cambio` to every row (the window ending one month earlier). */
+  tendencia?: boolean;
 }
 
 export type ComputeOptions = IngestOptions & EvaluateOptions;
@@ -563,7 +578,8 @@ function evaluateIndicator(ind: Indicator, ingested: Ingested, w: Window, levels
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let num: Dec | null = null, den: Dec | null = null, valor: Dec | null = null;
     let estado: ResultRow["estado"];
-    if (sinDatos) estado = "sin_datos";
+    if (ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo)) estado = "metodo_pendiente";
+    else if (sinDatos) estado = "sin_datos";
     else {
       num = termValue(ind.numerador, env);
       den = ind.denominador ? termValue(ind.denominador, env) : null;

@@ -1,4 +1,14 @@
+import { Option } from "commander";
+import type { Indicator } from "../../catalog/load.js";
+import { COMPONENTES, DIMENSIONES } from "../../catalog/schema.js";
+import { IMPLEMENTED_METHODS } from "../../engine/compute.js";
 import { catalogOrExit, EXIT, type CommandModule, type Io } from "../shared.js";
+
+/** "calculable", or why not yet: a method the engine does not implement. */
+export function computability(i: Indicator): string {
+  const m = i.def.calculo?.metodo;
+  return m && !IMPLEMENTED_METHODS.has(m) ? `método pendiente: ${m}` : "calculable";
+}
 
 async function runList(io: Io, o: Record<string, string | undefined>): Promise<number> {
   const catalog = await catalogOrExit(io, o.catalog);
@@ -6,11 +16,16 @@ async function runList(io: Io, o: Record<string, string | undefined>): Promise<n
     (!o.componente || (i.def.componentes as string[]).includes(o.componente)) &&
     (!o.fase || i.def.fases.includes(Number(o.fase) as 1 | 2 | 3)) &&
     (!o.dimension || i.def.dimension === o.dimension));
-  const body = rows.map((i) => [i.id, i.def.nombre.length > 60 ? `${i.def.nombre.slice(0, 59)}…` : i.def.nombre, i.def.dimension, i.def.componentes.join(","), i.def.fases.join(","), i.def.unidad, i.sources.join(",")]);
-  const head = ["id", "nombre", "dimension", "componentes", "fases", "unidad", "fuentes"];
+  const short = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
+  const body = rows.map((i) => [
+    i.id, short(i.def.nombre), i.def.dimension, i.def.componentes.join(","), i.def.fases.join(","), i.def.unidad,
+    i.sources.join(","), (i.def.alias ?? []).join(","), computability(i),
+  ]);
+  const head = ["id", "nombre", "dimension", "componentes", "fases", "unidad", "fuentes", "alias", "calculo"];
   const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
   for (const line of [head, ...body]) io.stdout.write(`${line.map((c, k) => c.padEnd(widths[k])).join("  ").trimEnd()}\n`);
-  io.stderr.write(`${rows.length} indicadores\n`);
+  const pending = body.filter((b) => b[8] !== "calculable").length;
+  io.stderr.write(`${rows.length} indicadores${pending ? ` (${pending} con método pendiente)` : ""}\n`);
   return EXIT.ok;
 }
 
@@ -18,9 +33,9 @@ export const listCommand: CommandModule = (program, io, setCode) => {
   program
     .command("list")
     .description("lista los indicadores del catálogo")
-    .option("--componente <C>", "filtra por componente (C1…C11, C4a, C4b)")
-    .option("--fase <n>", "filtra por fase (1, 2, 3)")
-    .option("--dimension <d>", "filtra por dimensión")
+    .addOption(new Option("--componente <C>", "filtra por componente").choices([...COMPONENTES]))
+    .addOption(new Option("--fase <n>", "filtra por fase").choices(["1", "2", "3"]))
+    .addOption(new Option("--dimension <d>", "filtra por dimensión").choices([...DIMENSIONES]))
     .option("--catalog <dir>", "directorio del catálogo")
     .action(async (o) => setCode(await runList(io, o)));
 };
