@@ -89,6 +89,38 @@ const banda = z
   .object({ desde: z.number().optional(), hasta: z.number().optional() })
   .strict();
 
+/**
+ * Semáforo bands on `logro` (percent of the target), half-open (`desde <= logro < hasta`),
+ * that must cover 0 up to the cap with no gap or overlap: rojo from 0 (or without `desde`) to
+ * amarillo's `desde`, amarillo to verde's `desde`, verde without `hasta`.
+ */
+const umbralesSchema = z
+  .object({ verde: banda, amarillo: banda, rojo: banda })
+  .strict()
+  .superRefine((u, ctx) => {
+    const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    if (u.rojo.desde !== undefined && u.rojo.desde > 0) issue(["rojo", "desde"], `rojo empieza en 0 (o sin 'desde'): con ${u.rojo.desde} el logro de 0 a ${u.rojo.desde} no tendría color`);
+    if (u.rojo.hasta === undefined) issue(["rojo"], "rojo necesita 'hasta' (donde empieza amarillo)");
+    if (u.amarillo.desde === undefined || u.amarillo.hasta === undefined) issue(["amarillo"], "amarillo necesita 'desde' y 'hasta'");
+    if (u.verde.desde === undefined) issue(["verde"], "verde necesita 'desde'");
+    if (u.verde.hasta !== undefined) issue(["verde", "hasta"], "verde no lleva 'hasta': llega hasta el tope del logro (100)");
+    if (u.rojo.hasta !== undefined && u.amarillo.desde !== undefined && u.rojo.hasta !== u.amarillo.desde) {
+      issue(["amarillo", "desde"], `las bandas deben tocarse sin hueco ni traslape: rojo.hasta (${u.rojo.hasta}) ≠ amarillo.desde (${u.amarillo.desde})`);
+    }
+    if (u.amarillo.hasta !== undefined && u.verde.desde !== undefined && u.amarillo.hasta !== u.verde.desde) {
+      issue(["verde", "desde"], `las bandas deben tocarse sin hueco ni traslape: amarillo.hasta (${u.amarillo.hasta}) ≠ verde.desde (${u.verde.desde})`);
+    }
+    if (u.amarillo.desde !== undefined && u.amarillo.hasta !== undefined && u.amarillo.desde > u.amarillo.hasta) {
+      issue(["amarillo"], `amarillo va de menor a mayor: desde ${u.amarillo.desde} > hasta ${u.amarillo.hasta}`);
+    }
+    for (const c of ["rojo", "amarillo", "verde"] as const) {
+      for (const k of ["desde", "hasta"] as const) {
+        const v = u[c][k];
+        if (v !== undefined && (v < 0 || v > 100)) issue([c, k], `los umbrales son porcentajes de la meta, de 0 a 100 (${v})`);
+      }
+    }
+  });
+
 export const indicadorSchema = z
   .object({
     id: z.union([z.string(), z.number()]).transform(String),
@@ -108,7 +140,9 @@ export const indicadorSchema = z
     decimales: z.number().int().min(0).max(6).default(1),
     sentido: z.enum(["mayor_es_mejor", "menor_es_mejor"]),
     meta: z.number().optional(),
-    umbrales: z.object({ verde: banda, amarillo: banda, rojo: banda }).strict().optional(),
+    umbrales: umbralesSchema.optional(),
+    /** Weight of the indicator in the composite indices (componente, fase, dimensión); 1 when absent. */
+    peso: z.number().positive().optional(),
     alias: z.array(z.union([z.string(), z.number()]).transform(String)).optional(),
     fuente: z.string().min(1),
     metodo: z.string().min(1),

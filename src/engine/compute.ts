@@ -421,7 +421,8 @@ export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { p
   const rows: ResultRow[] = [];
   for (const ind of ingested.indicators) {
     const w = windowFor(end, options.ventana ?? ind.def.ventana);
-    rows.push(...evaluateIndicator(ind, ingested, w, levels));
+    const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
+    rows.push(...evaluateIndicator(ind, ingested, w, levels, options.metas, previous));
   }
   return { period: monthLabel(end), rows };
 }
@@ -550,53 +551,71 @@ function periodOf(source: Source): (row: unknown[]) => number | null {
   };
 }
 
-function evaluateIndicator(ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>): ResultRow[] {
+function evaluateIndicator(
+  ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, metas?: Metas, previous?: Window,
+): ResultRow[] {
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
   const names = Object.keys(ind.aggregates);
   const sinDatos = ind.sources.some((s) => missingSources.includes(s));
   const finest = NIVELES.indexOf(ind.desdeNivel);
-  const keysOf = new Map(names.map((n) => {
+  const keysFor = (win: Window) => new Map(names.map((n) => {
     const slot = slots[n];
     const store = stores.get(slot.aggregate.source)!;
-    return [n, bucketsFor(store, grainOf(catalog.sources.get(slot.aggregate.source)!), slot.aggregate.periodo, w)];
+    return [n, bucketsFor(store, grainOf(catalog.sources.get(slot.aggregate.source)!), slot.aggregate.periodo, win)];
   }));
+  const keysOf = keysFor(w);
+  // The trend compares with the window ending a month earlier, only where the extract covers it.
+  const keysBefore = previous && windowCovered(ind, catalog, stores, previous) ? keysFor(previous) : null;
   const monthly = ind.sources.filter((s) => ingested.reports.has(s)).map((s) => ingested.reports.get(s)!);
   const missingReports = incompleteUnits(h, monthly, w);
-  const out: ResultRow[] = [];
-  for (const node of h.nodes) {
-    if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
-    const env: Record<string, Dec | null> = { dias_periodo: new D(w.days), meses_periodo: new D(w.months) };
+  const pending = Boolean(ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo));
+  /** Numerator, denominator and value of one node over one window's buckets. */
+  const valueAt = (node: number, win: Window, keys: Map<string, number[]>) => {
+    const env: Record<string, Dec | null> = { dias_periodo: new D(win.days), meses_periodo: new D(win.months) };
     let attached = 0;
     for (const n of names) {
       const slot = slots[n];
       const store = stores.get(slot.aggregate.source)!;
-      const keys = keysOf.get(n)!;
-      env[n] = aggregateAt(store, slot, node.index, keys);
-      for (const k of keys) attached += store.buckets.get(k)!.rows[node.index];
+      const ks = keys.get(n)!;
+      env[n] = aggregateAt(store, slot, node, ks);
+      for (const k of ks) attached += store.buckets.get(k)!.rows[node];
     }
-    if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let num: Dec | null = null, den: Dec | null = null, valor: Dec | null = null;
-    let estado: ResultRow["estado"];
-    if (ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo)) estado = "metodo_pendiente";
-    else if (sinDatos) estado = "sin_datos";
-    else {
+    if (!pending && !sinDatos) {
       num = termValue(ind.numerador, env);
       den = ind.denominador ? termValue(ind.denominador, env) : null;
-      if (num === null || (ind.denominador && (den === null || den.isZero()))) estado = "sin_denominador";
-      else {
-        valor = indicatorValue(ind, num, den, w);
-        estado = valor === null ? "sin_denominador" : missingReports[node.index] > 0 ? "incompleto" : "ok";
-      }
+      if (num !== null && !(ind.denominador && (den === null || den.isZero()))) valor = indicatorValue(ind, num, den, win);
     }
+    return { attached, num, den, valor };
+  };
+  const out: ResultRow[] = [];
+  for (const node of h.nodes) {
+    if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
+    const { attached, num, den, valor } = valueAt(node.index, w, keysOf);
+    if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
+    let estado: ResultRow["estado"];
+    if (pending) estado = "metodo_pendiente";
+    else if (sinDatos) estado = "sin_datos";
+    else if (valor === null) estado = "sin_denominador";
+    else estado = missingReports[node.index] > 0 ? "incompleto" : "ok";
     const valorText = valor === null ? null : valor.toFixed(ind.def.decimales);
-    const score = scoreValue(ind.def, valorText);
-    out.push({
+    const override = overrideFor(metas, ind.id, node);
+    const score = scoreValue(ind.def, valorText, override);
+    const meta = override.meta !== undefined ? override.meta : ind.def.meta;
+    const row: ResultRow = {
       periodo: w.label, nivel: node.nivel, entidad: node.entidad, region: node.region, zona: node.zona, clues: node.clues,
       indicador: ind.id, nombre: ind.def.nombre, unidad: ind.def.unidad,
       numerador: num === null ? null : exactText(num), denominador: den === null ? null : exactText(den),
-      valor: valorText, meta: ind.def.meta === undefined ? null : String(ind.def.meta), logro: score.logro, semaforo: score.semaforo, estado,
-    });
+      valor: valorText, meta: meta === undefined || meta === null ? null : String(meta), logro: score.logro, semaforo: score.semaforo, estado,
+    };
+    if (previous) {
+      const before = keysBefore ? valueAt(node.index, previous, keysBefore).valor : null;
+      row.periodo_anterior = previous.label;
+      row.valor_anterior = before === null ? null : before.toFixed(ind.def.decimales);
+      row.cambio = before === null || valor === null ? null : valor.minus(before).toFixed(ind.def.decimales);
+    }
+    out.push(row);
   }
   return out;
 }
