@@ -15,9 +15,21 @@ export { CatalogError, DataError, MasbError, type Position, type Problem } from 
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";
 export { formatRows, FORMATTERS } from "./output/index.js";
 export { scoreValue, DEFAULT_BANDS, LOGRO_CAP, type Score, type Semaforo } from "./scoring/score.js";
+export { bandsOf, DEFAULT_UMBRALES, logroOf, semaforoOf, SEMAFOROS, umbralesOf, type ScoreOverride, type Umbrales } from "./scoring/score.js";
+export { METAS_COLUMNS, overrideFor, parseMetas, unknownMetaUnits, type MetaOverride, type Metas } from "./scoring/metas.js";
+export { AGRUPACIONES, COMPOSITE_COLUMNS, compositeIndices, GRUPO_GLOBAL, rankComposites, type Agrupacion, type CompositeRow, type IndicatorTags, type ScoredRow } from "./scoring/composite.js";
+export { monthsWithData, TREND_COLUMNS, windowCovered } from "./scoring/trend.js";
+export { buildTablero, NIVELES_TABLERO, rejectionCounter, unitId, type BuildTableroOptions, type CalidadDatos, type CompletitudUnidad, type TableroInput, type TableroUnidad } from "./report/build.js";
+export { renderTablero } from "./report/tablero.js";
+export { readMetas } from "./node/metas.js";
 export type { Rejection, FileProblem, Chunks, RecordObject } from "./sources/reader.js";
 export { defaultCatalogDir, loadCatalog, readCatalog } from "./node/catalog.js";
 export { openExtract } from "./node/extract.js";
+export { validateCatalog, PROBLEM_CODES, type CatalogProblem, type CatalogProblemCode } from "./catalog/validate.js";
+export { catalogJsonSchema, type SchemaKind } from "./catalog/jsonschema.js";
+export type { ReferenciaDef } from "./catalog/schema.js";
+export { describeIndicator, drillDown, formatDrillDown, type DrillDown, type DrillOptions } from "./explain/index.js";
+export { formatProblems, PROBLEM_REPORTERS, type ProblemReporter } from "./output/problems.js";
 
 import type { Catalog } from "./catalog/load.js";
 import { compute as computeCore, type ComputeOptions, type ComputeResult, type Extract } from "./engine/compute.js";

@@ -54,3 +54,23 @@ describe("CSV tokenizer", () => {
     expect(tokenize(["a\n\n\nb\n"]).map((r) => [r.fields[0], r.line])).toEqual([["a", 1], ["b", 4]]);
   });
 });
+
+describe("CSV tokenizer, fully quoted lines", () => {
+  it("splits lines that quote every field, keeping delimiters inside the quotes", () => {
+    expect(tokenize(['"a","b,c",""\r\n"","x",","\r\n']).map((r) => r.fields)).toEqual([["a", "b,c", ""], ["", "x", ","]]);
+  });
+
+  it("falls back to the careful path for doubled quotes and quoted line breaks", () => {
+    const rows = tokenize(['"a","""b"""\n"c","\n"\n"d",""\n']);
+    expect(rows.map((r) => r.fields)).toEqual([["a", '"b"'], ["c", "\n"], ["d", ""]]);
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it("finds quotes far apart in a long chunk of unquoted lines", () => {
+    const plain = Array.from({ length: 5000 }, (_, i) => `${i},x`).join("\n");
+    const rows = tokenize([`${plain}\n"q","r"\n1,2\n`]);
+    expect(rows).toHaveLength(5002);
+    expect(rows[5000]).toEqual({ fields: ["q", "r"], line: 5001, error: null });
+    expect(rows[5001].fields).toEqual(["1", "2"]);
+  });
+});

@@ -10,6 +10,13 @@ import {
   type AgregadoDef, type ClaveIntento, type FuenteDef, type IndicadorDef, type Nivel, type TerminoDef, type TipoColumna,
 } from "./schema.js";
 import { parseYaml, positionAt, positionInScalar, type CatalogText, type YamlDoc } from "./yaml.js";
+import {
+  checkIdentity, checkMeta, checkReferences, checkThresholds, exprProblemInContext, partialIndicator, PARSE_PARAMS, schemaProblems,
+  type ExprWhere, type IndicatorEntry,
+} from "./checks.js";
+import { inlineReferences, type ResolvedReference } from "./derived.js";
+import { nearest } from "../expr/suggest.js";
+import { withMethod, type MethodPlan } from "./methods.js";
 
 /** A source schema, checked, with the scope its expressions are checked and compiled against. */
 export interface Source {
@@ -54,6 +61,10 @@ export interface Indicator {
   /** Finest hierarchy level at which the indicator is reported. */
   desdeNivel: Nivel;
   sources: string[];
+  /** Named aggregates taken from other indicators' terms, inlined (see src/catalog/derived.ts). */
+  referencias?: Record<string, ResolvedReference>;
+  /** A `calculo` method: its per-age-group aggregates and parameters (see src/catalog/methods.ts). */
+  metodo?: MethodPlan;
 }
 
 export interface Catalog {
@@ -77,49 +88,40 @@ export const TERM_CONSTANTS: ColumnInfo[] = [
   { name: "meses_periodo", type: "integer" },
 ];
 
-function zodProblems(err: ZodError, doc: YamlDoc, prefix: (string | number)[], what: string): Problem[] {
-  return err.issues.map((issue) => {
-    const path = [...prefix, ...(issue.path as (string | number)[])];
-    const unknownKey = issue.code === "unrecognized_keys";
-    const pos = positionAt(doc, unknownKey ? [...path, issue.keys[0]] : path, unknownKey);
-    const field = path.slice(prefix.length).join(".") || what;
-    let message = `${what}: campo '${field}': ${issue.message}`;
-    if (unknownKey) message = `${what}: campo desconocido '${issue.keys.join("', '")}'`;
-    if (issue.code === "invalid_value" && "values" in issue) {
-      message = `${what}: campo '${field}' con valor no permitido; valores posibles: ${(issue.values as unknown[]).join(", ")}`;
-    }
-    if (issue.code === "invalid_type" && issue.input === undefined) message = `${what}: falta el campo obligatorio '${field}'`;
-    return { code: unknownKey ? "MASB_CAMPO_DESCONOCIDO" : "MASB_ESQUEMA", severity: "error" as const, ...pos, message };
-  });
+function zodProblems(err: ZodError, doc: YamlDoc, prefix: (string | number)[], what: "indicador" | "fuente"): Problem[] {
+  return schemaProblems(err, doc, prefix, what);
 }
 
-function exprProblem(doc: YamlDoc, path: (string | number)[], p: ExprProblem | ExprSyntaxError, text: string): Problem {
+function exprProblem(doc: YamlDoc, path: (string | number)[], p: ExprProblem | ExprSyntaxError, text: string, where?: ExprWhere): Problem {
   const offset = p instanceof ExprSyntaxError ? p.offset : p.start;
   const pos = positionInScalar(doc, path, offset);
-  return {
-    code: p.code,
-    severity: "error",
-    ...pos,
-    message: p.message,
-    hint: p instanceof ExprSyntaxError ? `en la expresión: ${text}` : p.hint,
-  };
+  const hint = p instanceof ExprSyntaxError ? [p.hint, `en la expresión: ${text}`].filter(Boolean).join("; ") : p.hint;
+  const said = where && !(p instanceof ExprSyntaxError) ? exprProblemInContext({ code: p.code, message: p.message, hint }, text.slice(p.start, p.end), where) : { code: p.code, message: p.message, hint };
+  const problem: Problem = { code: said.code, severity: "error", ...pos, message: said.message };
+  if (said.hint) problem.hint = said.hint;
+  return problem;
+}
+
+/** What an expression over a source's columns is checked against, for messages that name the source. */
+function sourceWhere(def: FuenteDef, scope: Scope): ExprWhere {
+  return { kind: "fuente", name: def.fuente, columns: scope.columns.map((c) => c.name), columnas: def.columnas };
 }
 
 function parseChecked(
-  text: string, scope: Scope, expect: ExprType | "numeric", doc: YamlDoc, path: (string | number)[], problems: Problem[],
+  text: string, scope: Scope, expect: ExprType | "numeric", doc: YamlDoc, path: (string | number)[], problems: Problem[], where?: ExprWhere,
 ): { node: Node; type: ExprType; columns: string[] } | null {
   let node: Node;
   try {
     node = parseExpr(text);
   } catch (e) {
     if (e instanceof ExprSyntaxError) {
-      problems.push(exprProblem(doc, path, e, text));
+      problems.push(exprProblem(doc, path, e, text, where));
       return null;
     }
     throw e;
   }
   const checked = checkExpr(node, scope, expect);
-  for (const p of checked.problems) problems.push(exprProblem(doc, path, p, text));
+  for (const p of checked.problems) problems.push(exprProblem(doc, path, p, text, where));
   return checked.problems.length ? null : { node, type: checked.type, columns: checked.columns };
 }
 
@@ -180,9 +182,9 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
   def.unico?.forEach((u, i) => mustExist(u, [...prefix, "unico", i]));
   const scope: Scope = { columns };
   let incluir: Node | undefined;
-  if (def.incluir) incluir = parseChecked(def.incluir, scope, "boolean", doc, [...prefix, "incluir"], problems)?.node;
+  if (def.incluir) incluir = parseChecked(def.incluir, scope, "boolean", doc, [...prefix, "incluir"], problems, sourceWhere(def, scope))?.node;
   let reporta: Node | undefined;
-  if (def.reporta) reporta = parseChecked(def.reporta, scope, "boolean", doc, [...prefix, "reporta"], problems)?.node;
+  if (def.reporta) reporta = parseChecked(def.reporta, scope, "boolean", doc, [...prefix, "reporta"], problems, sourceWhere(def, scope))?.node;
   const finestLevel = finestOf(def.clave ?? [{ columna: "clues", nivel: "clues" }]);
   return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta };
 }
@@ -210,12 +212,14 @@ function loadAggregate(
   if (!source) {
     problems.push({
       code: "MASB_FUENTE_DESCONOCIDA", severity: "error", ...positionAt(doc, [...path, "origen"]),
-      message: `la fuente '${def.origen}' no está declarada`, hint: `fuentes: ${[...sources.keys()].join(", ")}`,
+      message: `la fuente '${def.origen}' no está declarada`,
+      hint: `${nearest(def.origen, [...sources.keys()]) ? `¿quiso decir '${nearest(def.origen, [...sources.keys()])}'? ` : ""}fuentes declaradas: ${[...sources.keys()].join(", ")}`,
     });
     return null;
   }
-  const filter = def.filtro ? parseChecked(def.filtro, source.scope, "boolean", doc, [...path, "filtro"], problems) : undefined;
-  const value = def.valor ? parseChecked(def.valor, source.scope, def.agregado === "distintos" ? ("string" as ExprType) : "numeric", doc, [...path, "valor"], problems) : undefined;
+  const where = sourceWhere(source.def, source.scope);
+  const filter = def.filtro ? parseChecked(def.filtro, source.scope, "boolean", doc, [...path, "filtro"], problems, where) : undefined;
+  const value = def.valor ? parseChecked(def.valor, source.scope, def.agregado === "distintos" ? ("string" as ExprType) : "numeric", doc, [...path, "valor"], problems, where) : undefined;
   if (filter === null || value === null) return null;
   const periodo = def.periodo ?? source.def.acumulacion;
   const scale = value && value.type === "decimal" ? scaleOf(value.columns, source) : 0;
@@ -233,7 +237,7 @@ function loadAggregate(
       problems.push({ code: "MASB_SIN_CATALOGO_CLUES", severity: "error", ...positionAt(doc, [...path, "unidad"]), message: "'unidad' filtra por columnas del catálogo CLUES, y ninguna fuente tiene 'rol: catalogo_clues'" });
       return null;
     }
-    const checked = parseChecked(def.unidad, clues.scope, "boolean", doc, [...path, "unidad"], problems);
+    const checked = parseChecked(def.unidad, clues.scope, "boolean", doc, [...path, "unidad"], problems, sourceWhere(clues.def, clues.scope));
     if (!checked) return null;
     unidad = checked.node;
   }
@@ -241,7 +245,14 @@ function loadAggregate(
   return { key, source: source.name, kind: def.agregado, filter: filter?.node, value: value?.node, periodo, clave: def.clave, unidad, scale };
 }
 
-function loadIndicator(def: IndicadorDef, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[]): Indicator | null {
+/**
+ * Loads one indicator's aggregates and terms. Also called on the fields that parsed of an
+ * indicator that failed its schema (`def` partial), to report its expression problems too;
+ * `names` are then all the aggregate names written, parsed or not.
+ */
+function loadIndicator(
+  def: IndicadorDef, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[], names = Object.keys(def.agregados ?? {}),
+): Indicator | null {
   const before = problems.length;
   const aggregates: Record<string, Aggregate> = {};
   for (const [name, a] of Object.entries(def.agregados ?? {})) {
@@ -256,12 +267,12 @@ function loadIndicator(def: IndicadorDef, sources: Map<string, Source>, doc: Yam
       aggregates[role] = agg;
       return { kind: "agregado", name: role };
     }
-    const names = Object.keys(def.agregados ?? {});
     const scope: Scope = { columns: [...names.map((n) => ({ name: n, type: "decimal" as const })), ...TERM_CONSTANTS] };
-    const checked = parseChecked(t.expresion, scope, "numeric", doc, [...prefix, role, "expresion"], problems);
+    const where: ExprWhere = { kind: "terminos", names: scope.columns.map((c) => c.name) };
+    const checked = parseChecked(t.expresion, scope, "numeric", doc, [...prefix, role, "expresion"], problems, where);
     return checked ? { kind: "expresion", node: checked.node, names: checked.columns.filter((c) => names.includes(c)) } : null;
   };
-  const numerador = term(def.numerador, "numerador");
+  const numerador = def.numerador ? term(def.numerador, "numerador") : null;
   const denominador = def.denominador ? term(def.denominador, "denominador") : undefined;
   if (problems.length > before || !numerador || denominador === null) return null;
   const used = new Set<string>();
@@ -270,6 +281,7 @@ function loadIndicator(def: IndicadorDef, sources: Map<string, Source>, doc: Yam
     if (!t) continue;
     for (const n of t.kind === "agregado" ? [t.name] : t.names) {
       const agg = aggregates[n];
+      if (!agg) continue; // a reference to another indicator: counted once inlined
       used.add(agg.source);
       levels.push(agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel);
     }
@@ -302,7 +314,7 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
   }
   const sources = new Map<string, Source>();
   for (const { raw, doc, prefix } of sourceDocs) {
-    const r = fuenteSchema.safeParse(raw);
+    const r = fuenteSchema.safeParse(raw, PARSE_PARAMS);
     if (!r.success) {
       problems.push(...zodProblems(r.error, doc, prefix, "fuente"));
       continue;
@@ -313,27 +325,46 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
     }
     sources.set(r.data.fuente, loadSource(r.data, doc, prefix, problems));
   }
-  const indicators: Indicator[] = [];
-  const byId = new Map<string, Indicator>();
-  const seen = new Map<string, string>();
+  // Stage 2: each indicator alone (schema, expressions, thresholds, meta); what fails its
+  // schema is still checked field by field. Stage 3: ids, aliases and references across files.
+  const entries: IndicatorEntry[] = [];
+  const written = new Map<IndicatorEntry, string[]>();
   for (const { raw, doc, prefix } of indicatorDocs) {
-    const r = indicadorSchema.safeParse(raw);
-    if (!r.success) {
-      problems.push(...zodProblems(r.error, doc, prefix, "indicador"));
+    const r = indicadorSchema.safeParse(raw, PARSE_PARAMS);
+    if (r.success) {
+      entries.push({ def: r.data, complete: true, doc, prefix });
       continue;
     }
-    for (const name of [r.data.id, ...(r.data.alias ?? [])]) {
-      if (seen.has(name)) {
-        problems.push({ code: "MASB_ID_DUPLICADO", severity: "error", ...positionAt(doc, [...prefix, "id"]), message: `el id '${name}' ya está definido en ${seen.get(name)}` });
-      }
-      seen.set(name, doc.file);
-    }
-    const ind = loadIndicator(r.data, sources, doc, prefix, problems);
-    if (ind && !byId.has(ind.id)) {
-      indicators.push(ind);
-      byId.set(ind.id, ind);
-      for (const a of ind.def.alias ?? []) if (!byId.has(a)) byId.set(a, ind);
-    }
+    problems.push(...zodProblems(r.error, doc, prefix, "indicador"));
+    const partial = partialIndicator(raw);
+    const entry: IndicatorEntry = { def: partial.def, complete: false, doc, prefix };
+    entries.push(entry);
+    written.set(entry, partial.names);
+  }
+  const identity = checkIdentity(entries);
+  problems.push(...identity.problems);
+  const loaded = new Map<IndicatorEntry, Indicator>();
+  for (const e of entries) {
+    const ind = loadIndicator(e.def as IndicadorDef, sources, e.doc, e.prefix, problems, written.get(e));
+    if (ind && e.complete && identity.owner.get(ind.id) === e) loaded.set(e, ind);
+    problems.push(...checkThresholds(e), ...checkMeta(e));
+  }
+  const graph = checkReferences(entries, identity.owner);
+  problems.push(...graph.problems);
+  const resolved = new Map<IndicatorEntry, Indicator>();
+  const levelOf = (agg: Aggregate) => (agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel);
+  const find = (id: string) => resolved.get(identity.owner.get(id)!);
+  for (const e of graph.order) {
+    const ind = loaded.get(e);
+    if (!ind || graph.broken.has(e)) continue;
+    const done = withMethod(inlineReferences(ind, find, levelOf), sources, e.doc, e.prefix, problems);
+    if (done) resolved.set(e, done);
+  }
+  const indicators = [...resolved.values()];
+  const byId = new Map<string, Indicator>();
+  for (const [id, e] of identity.owner) {
+    const ind = resolved.get(e);
+    if (ind) byId.set(id, ind);
   }
   indicators.sort((a, b) => compareIds(a.id, b.id));
   return { catalog: { sources, indicators, byId }, problems };

@@ -9,7 +9,7 @@ export const COMPONENTES = [
   "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7", "C8", "C9", "C10", "C11",
 ] as const;
 export const UNIDADES = [
-  "porcentaje", "por_1000", "por_10000", "por_100000", "razon", "promedio", "conteo", "indice", "dias",
+  "porcentaje", "por_1000", "por_10000", "por_100000", "razon", "promedio", "conteo", "indice", "dias", "anios",
 ] as const;
 export type Unidad = (typeof UNIDADES)[number];
 export const VENTANAS = ["mes", "acumulado_anual", "12_meses"] as const;
@@ -92,34 +92,10 @@ const banda = z
 /**
  * Semáforo bands on `logro` (percent of the target), half-open (`desde <= logro < hasta`),
  * that must cover 0 up to the cap with no gap or overlap: rojo from 0 (or without `desde`) to
- * amarillo's `desde`, amarillo to verde's `desde`, verde without `hasta`.
+ * amarillo's `desde`, amarillo to verde's `desde`, verde without `hasta`. `checkThresholds`
+ * (src/catalog/checks.ts) checks that, with positions and a code per kind of mistake.
  */
-const umbralesSchema = z
-  .object({ verde: banda, amarillo: banda, rojo: banda })
-  .strict()
-  .superRefine((u, ctx) => {
-    const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    if (u.rojo.desde !== undefined && u.rojo.desde > 0) issue(["rojo", "desde"], `rojo empieza en 0 (o sin 'desde'): con ${u.rojo.desde} el logro de 0 a ${u.rojo.desde} no tendría color`);
-    if (u.rojo.hasta === undefined) issue(["rojo"], "rojo necesita 'hasta' (donde empieza amarillo)");
-    if (u.amarillo.desde === undefined || u.amarillo.hasta === undefined) issue(["amarillo"], "amarillo necesita 'desde' y 'hasta'");
-    if (u.verde.desde === undefined) issue(["verde"], "verde necesita 'desde'");
-    if (u.verde.hasta !== undefined) issue(["verde", "hasta"], "verde no lleva 'hasta': llega hasta el tope del logro (100)");
-    if (u.rojo.hasta !== undefined && u.amarillo.desde !== undefined && u.rojo.hasta !== u.amarillo.desde) {
-      issue(["amarillo", "desde"], `las bandas deben tocarse sin hueco ni traslape: rojo.hasta (${u.rojo.hasta}) ≠ amarillo.desde (${u.amarillo.desde})`);
-    }
-    if (u.amarillo.hasta !== undefined && u.verde.desde !== undefined && u.amarillo.hasta !== u.verde.desde) {
-      issue(["verde", "desde"], `las bandas deben tocarse sin hueco ni traslape: amarillo.hasta (${u.amarillo.hasta}) ≠ verde.desde (${u.verde.desde})`);
-    }
-    if (u.amarillo.desde !== undefined && u.amarillo.hasta !== undefined && u.amarillo.desde > u.amarillo.hasta) {
-      issue(["amarillo"], `amarillo va de menor a mayor: desde ${u.amarillo.desde} > hasta ${u.amarillo.hasta}`);
-    }
-    for (const c of ["rojo", "amarillo", "verde"] as const) {
-      for (const k of ["desde", "hasta"] as const) {
-        const v = u[c][k];
-        if (v !== undefined && (v < 0 || v > 100)) issue([c, k], `los umbrales son porcentajes de la meta, de 0 a 100 (${v})`);
-      }
-    }
-  });
+const umbralesSchema = z.object({ verde: banda, amarillo: banda, rojo: banda }).strict();
 
 export const indicadorSchema = z
   .object({
@@ -147,6 +123,13 @@ export const indicadorSchema = z
     fuente: z.string().min(1),
     metodo: z.string().min(1),
     nota: z.string().optional(),
+    /**
+     * Small numbers: below this many events in the numerator (or this denominator) the value
+     * is reported with the status `inestable` (blank with `--suprimir`). Impact-dimension rates
+     * and method indicators default to 20 events (NCHS); 0 turns the check off.
+     */
+    minimo_numerador: z.number().min(0).optional(),
+    minimo_denominador: z.number().min(0).optional(),
     /**
      * A computation that is more than a ratio of sums (life table, HALE, SDG 3.4.1
      * probability, direct age standardisation, total fertility rate). Until the engine

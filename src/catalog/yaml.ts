@@ -76,14 +76,28 @@ export function positionInScalar(doc: YamlDoc, path: readonly PropertyKey[], off
   const value = String(node.value);
   const type = node.type;
   if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
-    // Content starts on the line after the indicator; each value line sits at the block's indent.
+    // Content starts on the line after the indicator. Folding turns line breaks into spaces, so
+    // find each source line's text in the value rather than counting line breaks.
+    const headerLine = doc.lines.linePos(start).line;
+    const lines = doc.text.split("\n");
+    let from = 0;
+    let indent = -1;
+    for (let i = headerLine; i < lines.length; i++) {
+      const raw = lines[i].replace(/\r$/, "");
+      if (raw.trim() === "") continue;
+      const own = raw.length - raw.trimStart().length;
+      if (indent < 0) indent = own;
+      if (own < indent) break;
+      const content = raw.slice(indent);
+      const at = value.indexOf(content, from);
+      if (at < 0) break;
+      if (offset <= at + content.length) return { file: doc.file, line: i + 1, column: indent + Math.max(0, offset - at) + 1 };
+      from = at + content.length;
+    }
     const before = value.slice(0, offset);
     const lineInBlock = (before.match(/\n/g) ?? []).length;
     const colInLine = offset - (before.lastIndexOf("\n") + 1);
-    const headerLine = doc.lines.linePos(start).line;
-    const firstContent = doc.text.split("\n")[headerLine] ?? "";
-    const indent = firstContent.length - firstContent.trimStart().length;
-    return { file: doc.file, line: headerLine + 1 + lineInBlock, column: indent + colInLine + 1 };
+    return { file: doc.file, line: headerLine + 1 + lineInBlock, column: Math.max(indent, 0) + colInLine + 1 };
   }
   const quoted = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE ? 1 : 0;
   // Plain and quoted scalars on one line map directly; multi-line flow scalars are rare in a catalog.

@@ -1,14 +1,17 @@
 import { Command, CommanderError } from "commander";
 import { CatalogError, DataError, formatPosition, MasbError } from "../errors.js";
 import { computeCommand } from "./commands/compute.js";
+import { explainCommand } from "./commands/explain.js";
 import { listCommand } from "./commands/list.js";
+import { reportCommand } from "./commands/report.js";
+import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT, printProblems, UsageError, type CommandModule, type Io } from "./shared.js";
 
 export { EXIT } from "./shared.js";
 
 /** The commands, in the order `masb --help` lists them. */
-const COMMANDS: CommandModule[] = [computeCommand, validateCommand, listCommand];
+const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateCommand, listCommand, explainCommand, schemaCommand];
 
 /** Runs the CLI; returns the exit code instead of exiting, so that tests can call it. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

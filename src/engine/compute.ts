@@ -1,5 +1,5 @@
 import type { Catalog, Indicator, Source } from "../catalog/load.js";
-import { NIVELES, type ClaveIntento, type Nivel, type Ventana } from "../catalog/schema.js";
+import { METODOS, NIVELES, type ClaveIntento, type Nivel, type Ventana } from "../catalog/schema.js";
 import { DataError, MasbError } from "../errors.js";
 import { civilFromDays, compileFilter, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
@@ -8,7 +8,8 @@ import { scoreValue, type Semaforo } from "../scoring/score.js";
 import { windowCovered } from "../scoring/trend.js";
 import { readSource, type Chunks, type FileProblem, type Rejection } from "../sources/reader.js";
 import {
-  aggregateAt, bucketsFor, exactText, indicatorValue, termValue, D, type Dec, type Grain,
+  aggregateAt, boundText, bucketsFor, exactText, indicatorValue, intervalFor, isUnstable, methodValue, observedWindow, termValue, D,
+  type Dec, type Grain, type MethodOutcome,
 } from "./evaluate.js";
 import { monthIndex, monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
 import { planFor, type Plan, type SourcePlan } from "./plan.js";
@@ -23,10 +24,10 @@ export interface SourceInput {
 /** An extract: the inputs of each source, by source name. A source with no inputs is missing (`sin_datos`). */
 export type Extract = Map<string, SourceInput[]>;
 
-export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "metodo_pendiente";
+export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "inestable" | "metodo_pendiente";
 
 /** Methods of `calculo` the engine computes; others leave the status `metodo_pendiente`. */
-export const IMPLEMENTED_METHODS = new Set<string>();
+export const IMPLEMENTED_METHODS = new Set<string>(METODOS);
 
 /** One result row, long format, in the column order of DESIGN.md. */
 export interface ResultRow {
@@ -52,7 +53,15 @@ export interface ResultRow {
   valor_anterior?: string | null;
   /** Only with `tendencia`: valor − valor_anterior, exact, to the indicator's decimals. */
   cambio?: string | null;
+  /** Only on directly standardised indicators: the crude rate over the same age groups, beside the standardised `valor`. */
+  valor_crudo?: string | null;
+  /** Only with `intervalos`: confidence bounds of `valor`, rounded like it; null where no interval applies. */
+  ic_inferior?: string | null;
+  ic_superior?: string | null;
 }
+
+/** Columns after DESIGN.md's 16 that a row may carry: the crude rate of a standardised indicator and the confidence bounds. */
+export const METHOD_COLUMNS = ["valor_crudo", "ic_inferior", "ic_superior"] as const;
 
 export const RESULT_COLUMNS: (keyof ResultRow)[] = [
   "periodo", "nivel", "entidad", "region", "zona", "clues", "indicador", "nombre", "unidad",
@@ -101,6 +110,10 @@ export interface EvaluateOptions {
   metas?: Metas;
   /** Add `periodo_anterior`, `valor_anterior` and `cambio` to every row (the window ending one month earlier). */
   tendencia?: boolean;
+  /** Add `ic_inferior` and `ic_superior` to every row: true for 95 % bounds, or the level (0.9, 0.99). */
+  intervalos?: boolean | number;
+  /** Blank `valor` (and its bounds) where the status is `inestable`, as statistical offices suppress small numbers. */
+  suprimir?: boolean;
 }
 
 export type ComputeOptions = IngestOptions & EvaluateOptions;
@@ -422,7 +435,7 @@ export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { p
   for (const ind of ingested.indicators) {
     const w = windowFor(end, options.ventana ?? ind.def.ventana);
     const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
-    rows.push(...evaluateIndicator(ind, ingested, w, levels, options.metas, previous));
+    rows.push(...evaluateIndicator(ind, ingested, w, levels, options.metas, previous, options));
   }
   return { period: monthLabel(end), rows };
 }
@@ -553,6 +566,7 @@ function periodOf(source: Source): (row: unknown[]) => number | null {
 
 function evaluateIndicator(
   ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, metas?: Metas, previous?: Window,
+  { intervalos, suprimir }: Pick<EvaluateOptions, "intervalos" | "suprimir"> = {},
 ): ResultRow[] {
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
@@ -570,6 +584,10 @@ function evaluateIndicator(
   const monthly = ind.sources.filter((s) => ingested.reports.has(s)).map((s) => ingested.reports.get(s)!);
   const missingReports = incompleteUnits(h, monthly, w);
   const pending = Boolean(ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo));
+  const level = typeof intervalos === "number" ? intervalos : 0.95;
+  // A method reads its rates per year of the months its events' source covers (see observedWindow).
+  const eventSource = ind.metodo ? catalog.sources.get(ind.aggregates[ind.metodo.total].source) : undefined;
+  const observe = (win: Window) => observedWindow(win, eventSource && stores.get(eventSource.name), Boolean(eventSource) && grainOf(eventSource!) === "mes");
   /** Numerator, denominator and value of one node over one window's buckets. */
   const valueAt = (node: number, win: Window, keys: Map<string, number[]>) => {
     const env: Record<string, Dec | null> = { dias_periodo: new D(win.days), meses_periodo: new D(win.months) };
@@ -582,23 +600,34 @@ function evaluateIndicator(
       for (const k of ks) attached += store.buckets.get(k)!.rows[node];
     }
     let num: Dec | null = null, den: Dec | null = null, valor: Dec | null = null;
-    if (!pending && !sinDatos) {
+    let method: MethodOutcome | null = null;
+    let partial = false;
+    if (!pending && !sinDatos && ind.metodo) {
+      const seen = observe(win);
+      method = methodValue(ind, ind.metodo, env, seen.window, level);
+      partial = seen.partial;
+      ({ num, den, valor } = method);
+    } else if (!pending && !sinDatos) {
       num = termValue(ind.numerador, env);
       den = ind.denominador ? termValue(ind.denominador, env) : null;
       if (num !== null && !(ind.denominador && (den === null || den.isZero()))) valor = indicatorValue(ind, num, den, win);
     }
-    return { attached, num, den, valor };
+    return { attached, num, den, valor, method, partial };
   };
   const out: ResultRow[] = [];
   for (const node of h.nodes) {
     if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
-    const { attached, num, den, valor } = valueAt(node.index, w, keysOf);
+    const { attached, num, den, valor: computed, method, partial } = valueAt(node.index, w, keysOf);
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let estado: ResultRow["estado"];
     if (pending) estado = "metodo_pendiente";
     else if (sinDatos) estado = "sin_datos";
-    else if (valor === null) estado = "sin_denominador";
-    else estado = missingReports[node.index] > 0 ? "incompleto" : "ok";
+    else if (computed === null) estado = method?.falta ?? "sin_denominador";
+    else if (missingReports[node.index] > 0 || partial) estado = "incompleto";
+    else estado = isUnstable(ind, num, den) ? "inestable" : "ok";
+    // Small numbers: with `suprimir`, an unreliable value is not shown at all.
+    const hidden = Boolean(suprimir) && (estado === "inestable" || (estado === "incompleto" && isUnstable(ind, num, den)));
+    const valor = hidden ? null : computed;
     const valorText = valor === null ? null : valor.toFixed(ind.def.decimales);
     const override = overrideFor(metas, ind.id, node);
     const score = scoreValue(ind.def, valorText, override);
@@ -609,6 +638,12 @@ function evaluateIndicator(
       numerador: num === null ? null : exactText(num), denominador: den === null ? null : exactText(den),
       valor: valorText, meta: meta === undefined || meta === null ? null : String(meta), logro: score.logro, semaforo: score.semaforo, estado,
     };
+    if (ind.metodo?.metodo === "estandarizacion_directa") row.valor_crudo = hidden || !method?.crudo ? null : method.crudo.toFixed(ind.def.decimales);
+    if (intervalos) {
+      const ic = valor === null ? null : method ? method.ic : intervalFor(ind, num, den, w, level);
+      row.ic_inferior = ic ? boundText(ind, ic.lower) : null;
+      row.ic_superior = ic ? boundText(ind, ic.upper) : null;
+    }
     if (previous) {
       const before = keysBefore ? valueAt(node.index, previous, keysBefore).valor : null;
       row.periodo_anterior = previous.label;
@@ -627,14 +662,27 @@ function evaluateIndicator(
 function incompleteUnits(h: Hierarchy, monthly: Map<string, Map<number, Uint8Array>>[], w: Window): Float64Array {
   const missing = new Float64Array(h.size);
   if (monthly.length === 0) return missing;
+  // A unit is expected in a file (apartado) when it sent that file in some month of the
+  // extract: hospitals that never send the primary-care apartados are not incomplete for
+  // them. A unit that must report and sent no file at all in a month of the window is.
+  const files = monthly.flatMap((f) => [...f.values()]);
+  const sentEver = files.map((months) => {
+    const any = new Uint8Array(h.size);
+    for (const sent of months.values()) for (let i = 0; i < sent.length; i++) any[i] |= sent[i];
+    return any;
+  });
   for (let i = h.size - 1; i >= 0; i--) {
     const node = h.nodes[i];
     if (node.nivel === "clues" && node.reporta) {
       let gap = false;
-      for (const files of monthly) {
-        for (const months of files.values()) {
-          for (let m = w.start; m <= w.end && !gap; m++) if (!months.get(m)?.[i]) gap = true;
-        }
+      for (let m = w.start; m <= w.end && !gap; m++) {
+        let sentSome = false;
+        files.forEach((months, f) => {
+          const sent = months.get(m)?.[i] ?? 0;
+          if (sent) sentSome = true;
+          else if (sentEver[f][i]) gap = true;
+        });
+        if (!sentSome) gap = true;
       }
       if (gap) missing[i] = 1;
     }

@@ -4,8 +4,12 @@ import type { Unidad } from "../catalog/schema.js";
 import type { Node } from "../expr/index.js";
 import type { Slot } from "./plan.js";
 import type { Window } from "./periods.js";
-import { yearOf } from "./periods.js";
+import { firstDay, yearOf } from "./periods.js";
 import type { SourceStore } from "./store.js";
+import type { MethodPlan } from "../catalog/methods.js";
+import {
+  directStandardise, lifeTable, normalCI, poissonExactCI, sdg341, sullivan, tfr, wilsonCI, type Interval,
+} from "../methods/index.js";
 
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 export type Dec = InstanceType<typeof D>;
@@ -93,7 +97,7 @@ export function termValue(term: Term, env: Record<string, Dec | null>): Dec | nu
 
 export const UNIT_FACTOR: Record<Unidad, number> = {
   porcentaje: 100, por_1000: 1000, por_10000: 10000, por_100000: 100000,
-  razon: 1, promedio: 1, conteo: 1, indice: 1, dias: 1,
+  razon: 1, promedio: 1, conteo: 1, indice: 1, dias: 1, anios: 1,
 };
 
 /** Text of an exact decimal for the numerador/denominador columns: integers plain, others to 6 places at most. */
@@ -112,4 +116,179 @@ export function indicatorValue(ind: Indicator, num: Dec, den: Dec | null, w: Win
   v = v.times(UNIT_FACTOR[ind.def.unidad]);
   if (ind.def.anualizar) v = v.times(w.annualFactor.num).div(w.annualFactor.den);
   return v.toDecimalPlaces(ind.def.decimales, Decimal.ROUND_HALF_UP);
+}
+
+// ---------------------------------------------------------------- methods, intervals, small numbers
+
+/** What a `calculo` method gives at one node. */
+export interface MethodOutcome {
+  /**
+   * Events of known age in the groups (plus those of unknown age when the groups take in every
+   * age), and the population summed over the groups: plain sums, so they add up the hierarchy.
+   */
+  num: Dec | null;
+  den: Dec | null;
+  valor: Dec | null;
+  /** The crude rate over the same groups, in the indicator's unit (direct standardisation). */
+  crudo: Dec | null;
+  /** Confidence bounds in the indicator's unit, unrounded; null when the method has no interval. */
+  ic: Interval | null;
+  /** Why there is no value: a group without population, or too few events for the method. */
+  falta?: "sin_denominador" | "sin_datos" | "inestable";
+}
+
+const toNumber = (d: Dec | null) => (d === null ? 0 : d.toNumber());
+
+/**
+ * Runs an indicator's method on the per-group sums at one node. Events of unknown age are
+ * spread over the known ages in proportion (WHO practice): each group's events are multiplied
+ * by total / (total − unknown). Rates are annualised by days like any `anualizar` indicator;
+ * life tables, probabilities and fertility always are, since they need rates per year.
+ */
+export function methodValue(ind: Indicator, plan: MethodPlan, env: Record<string, Dec | null>, w: Window, level: number): MethodOutcome {
+  const total = env[plan.total] ?? new D(0);
+  const unknown = plan.sinEdad ? env[plan.sinEdad] ?? new D(0) : new D(0);
+  const known = total.minus(unknown);
+  const spread = unknown.isZero() || known.lte(0) ? new D(1) : total.div(known);
+  const counted = plan.numerador.map((n) => env[n] ?? new D(0));
+  const events = counted.map((x) => x.times(spread));
+  const population = plan.denominador.map((n) => env[n] ?? new D(0));
+  const last = plan.grupos[plan.grupos.length - 1];
+  const everyAge = plan.metodo === "fecundidad_total" || (plan.grupos[0].start === 0 && last.end === null);
+  const num = counted.reduce((s, x) => s.plus(x), everyAge ? unknown : new D(0));
+  const den = population.reduce((s, x) => s.plus(x), new D(0));
+  const out: MethodOutcome = { num, den, valor: null, crudo: null, ic: null };
+  if (population.some((p) => !p.gt(0))) return { ...out, falta: "sin_denominador" };
+  const annual = plan.anual || ind.def.anualizar ? w.annualFactor.num / w.annualFactor.den : 1;
+  if (!Number.isFinite(annual)) return { ...out, falta: "sin_datos" };
+  const E = events.map((x) => x.toNumber());
+  const PY = population.map((p) => p.toNumber() / annual);
+  const factor = UNIT_FACTOR[ind.def.unidad];
+  let value: number | null = null;
+  let ci: Interval | null = null;
+  switch (plan.metodo) {
+    case "estandarizacion_directa": {
+      const r = directStandardise(E, PY, plan.pesos!, level);
+      if (r) {
+        value = r.value * factor;
+        ci = r.ci && { lower: r.ci.lower * factor, upper: r.ci.upper * factor };
+        out.crudo = round(ind, new D(r.crude).times(factor));
+      }
+      break;
+    }
+    case "tabla_de_vida":
+    case "hale_sullivan": {
+      const table = lifeTable(plan.grupos, E, PY, { naxInicial: plan.naxInicial });
+      const row = table?.[plan.edad!];
+      if (!table || !row) break;
+      if (plan.metodo === "tabla_de_vida") {
+        value = row.e;
+        if (Number.isFinite(row.varE)) ci = normalCI(row.e, Math.sqrt(row.varE), level);
+      } else {
+        if (!plan.prevalencia) return { ...out, falta: "sin_datos" };
+        const h = sullivan(table, plan.prevalencia, plan.edad!);
+        if (h) value = h.hale;
+      }
+      break;
+    }
+    case "probabilidad_ods_3_4_1": {
+      const r = sdg341(plan.grupos, E, PY, level);
+      if (r) {
+        value = r.value * factor;
+        ci = r.ci && { lower: r.ci.lower * factor, upper: r.ci.upper * factor };
+      }
+      break;
+    }
+    case "fecundidad_total": {
+      if (plan.grupo !== undefined) {
+        const i = plan.grupo;
+        value = (E[i] / PY[i]) * factor;
+        const c = poissonExactCI(E[i], level);
+        ci = { lower: (c.lower / PY[i]) * factor, upper: (c.upper / PY[i]) * factor };
+      } else {
+        const r = tfr(plan.grupos, E, PY, level);
+        if (r) {
+          value = r.value * factor;
+          ci = r.ci && { lower: r.ci.lower * factor, upper: r.ci.upper * factor };
+        }
+      }
+      break;
+    }
+  }
+  if (value === null || !Number.isFinite(value)) return { ...out, falta: "inestable" };
+  return { ...out, valor: round(ind, new D(value)), ic: ci };
+}
+
+const round = (ind: Indicator, v: Dec): Dec => v.toDecimalPlaces(ind.def.decimales, Decimal.ROUND_HALF_UP);
+
+/** The numerator is a count of events (rows): what the Poisson and binomial intervals assume. */
+function countsEvents(ind: Indicator): boolean {
+  const t = ind.numerador;
+  return t.kind === "agregado" && ind.aggregates[t.name]?.kind === "conteo";
+}
+
+/**
+ * Confidence bounds of an indicator without a method, in its unit, when its numerator counts
+ * events: Wilson's interval for a percentage whose denominator counts the same kind of rows,
+ * the exact Poisson interval for a rate (per 1 000, 10 000, 100 000), scaled like the value.
+ * Null for everything else (sums, means, expressions, ratios of stocks).
+ */
+export function intervalFor(ind: Indicator, num: Dec | null, den: Dec | null, w: Window, level: number): Interval | null {
+  if (num === null || den === null || !den.gt(0) || !num.isInteger() || !countsEvents(ind)) return null;
+  const factor = UNIT_FACTOR[ind.def.unidad];
+  const annual = ind.def.anualizar ? w.annualFactor.num / w.annualFactor.den : 1;
+  const x = num.toNumber(), n = den.toNumber();
+  if (ind.def.unidad === "porcentaje") {
+    if (!den.isInteger() || x > n) return null;
+    const c = wilsonCI(x, n, level);
+    return c && { lower: c.lower * factor * annual, upper: c.upper * factor * annual };
+  }
+  if (ind.def.unidad === "por_1000" || ind.def.unidad === "por_10000" || ind.def.unidad === "por_100000") {
+    const c = poissonExactCI(x, level);
+    return { lower: (c.lower / n) * factor * annual, upper: (c.upper / n) * factor * annual };
+  }
+  return null;
+}
+
+/** Events below which an impact-dimension rate or a method is `inestable` when the indicator sets no minimum (NCHS: rates on fewer than 20 deaths). */
+export const DEFAULT_MINIMO_NUMERADOR = 20;
+/** Population below which a life table is `inestable` by default (ONS/PHE: 5 000 for small-area life expectancy). */
+export const DEFAULT_MINIMO_POBLACION_TABLA = 5000;
+
+/** The small-numbers rule of an indicator: its own minimums, or the defaults that apply to it. */
+export function minimumsOf(ind: Indicator): { numerador?: number; denominador?: number } {
+  const own = { numerador: ind.def.minimo_numerador, denominador: ind.def.minimo_denominador };
+  if (own.numerador !== undefined || own.denominador !== undefined) return own;
+  const metodo = ind.def.calculo?.metodo;
+  if (metodo === "tabla_de_vida" || metodo === "hale_sullivan") return { denominador: DEFAULT_MINIMO_POBLACION_TABLA };
+  const rate = ind.def.unidad === "por_1000" || ind.def.unidad === "por_10000" || ind.def.unidad === "por_100000";
+  if (metodo || (ind.def.dimension === "impacto" && rate)) return { numerador: DEFAULT_MINIMO_NUMERADOR };
+  return {};
+}
+
+/** True when the numerator or the denominator is below the indicator's minimum: the value is unreliable. */
+export function isUnstable(ind: Indicator, num: Dec | null, den: Dec | null): boolean {
+  const min = minimumsOf(ind);
+  if (min.numerador !== undefined && num !== null && num.lt(min.numerador)) return true;
+  if (min.denominador !== undefined && den !== null && den.lt(min.denominador)) return true;
+  return false;
+}
+
+/** Rounds a bound like the value: half-up to the indicator's decimals. */
+export function boundText(ind: Indicator, x: number): string {
+  return new D(x).toDecimalPlaces(ind.def.decimales, Decimal.ROUND_HALF_UP).toFixed(ind.def.decimales);
+}
+
+/**
+ * The window as a method sees it: annualised over the days of the months in which the
+ * numerator's (monthly) source has rows, so that a 12-month life table over an extract of three
+ * months reads a year's mortality rather than a quarter of it. `partial` says the window was not
+ * fully covered; those rows carry the status `incompleto`.
+ */
+export function observedWindow(w: Window, store: SourceStore | undefined, monthly: boolean): { window: Window; partial: boolean } {
+  if (!store || !monthly) return { window: w, partial: false };
+  let days = 0;
+  for (let m = w.start; m <= w.end; m++) if (store.buckets.has(m)) days += firstDay(m + 1) - firstDay(m);
+  if (days === w.days) return { window: w, partial: false };
+  return { window: { ...w, annualFactor: { num: w.annualFactor.num * w.days, den: w.annualFactor.den * Math.max(days, 0) } }, partial: true };
 }

@@ -1,14 +1,19 @@
 import { stringify } from "csv-stringify/sync";
 import { MasbError } from "../errors.js";
-import { RESULT_COLUMNS, type ResultRow } from "../engine/compute.js";
+import { METHOD_COLUMNS, RESULT_COLUMNS, type ResultRow } from "../engine/compute.js";
+import { TREND_COLUMNS } from "../scoring/trend.js";
 
 /** A writer turns result rows into the text of one format. Adding a format is one entry here. */
 export type Formatter = (rows: ResultRow[], options: { excel?: boolean }) => string;
 
 const csv: Formatter = (rows, { excel }) => {
-  const text = stringify(rows.map((r) => RESULT_COLUMNS.map((c) => r[c] ?? "")), {
+  // The trend columns follow the sixteen of DESIGN.md only when the rows carry them (`--tendencia`).
+  const columns: (keyof ResultRow)[] = rows.length > 0 && rows[0].periodo_anterior !== undefined ? [...RESULT_COLUMNS, ...TREND_COLUMNS] : [...RESULT_COLUMNS];
+  // Then the crude rate of standardised indicators and the confidence bounds, when some row carries them.
+  columns.push(...METHOD_COLUMNS.filter((c) => rows.some((r) => r[c] !== undefined)));
+  const text = stringify(rows.map((r) => columns.map((c) => r[c] ?? "")), {
     header: true,
-    columns: RESULT_COLUMNS as string[],
+    columns: columns as string[],
     record_delimiter: excel ? "windows" : "unix",
   });
   return excel ? `\uFEFF${text}` : text;
@@ -17,7 +22,10 @@ const csv: Formatter = (rows, { excel }) => {
 /** JSON keeps numbers as numbers; exact numerators and denominators stay decimal text when they have many places. */
 function jsonRow(r: ResultRow): Record<string, unknown> {
   const num = (s: string | null) => (s === null ? null : Number(s));
-  return { ...r, numerador: num(r.numerador), denominador: num(r.denominador), valor: num(r.valor), meta: num(r.meta), logro: num(r.logro) };
+  const trend = r.periodo_anterior === undefined ? {} : { valor_anterior: num(r.valor_anterior ?? null), cambio: num(r.cambio ?? null) };
+  const method: Record<string, number | null> = {};
+  for (const c of METHOD_COLUMNS) if (r[c] !== undefined) method[c] = num(r[c] ?? null);
+  return { ...r, numerador: num(r.numerador), denominador: num(r.denominador), valor: num(r.valor), meta: num(r.meta), logro: num(r.logro), ...trend, ...method };
 }
 
 const json: Formatter = (rows) => `${JSON.stringify(rows.map(jsonRow), null, 2)}\n`;

@@ -54,11 +54,17 @@ export interface ScoreOverride {
   umbrales?: Umbrales;
 }
 
-/** The cut points an indicator declares, or the defaults. */
+/**
+ * The cut points an indicator declares, or the defaults. `masb validate` has checked that the
+ * YAML's bands tile the logro scale (rojo below, verde on top, amarillo possibly empty), so
+ * amarillo starts where rojo ends and verde where it starts.
+ */
 export function umbralesOf(def: Pick<IndicadorDef, "umbrales">): Umbrales {
   const u = def.umbrales;
-  if (!u || u.amarillo.desde === undefined || u.verde.desde === undefined) return { ...DEFAULT_UMBRALES };
-  return { amarillo: u.amarillo.desde, verde: u.verde.desde };
+  const amarillo = u?.rojo.hasta ?? u?.amarillo.desde;
+  const verde = u?.verde.desde ?? u?.amarillo.hasta;
+  if (amarillo === undefined || verde === undefined) return { ...DEFAULT_UMBRALES };
+  return { amarillo, verde };
 }
 
 /**

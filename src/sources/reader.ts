@@ -48,7 +48,7 @@ const normalizeName = (s: string) =>
   s.replace(/^\uFEFF/, "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().replace(/\s+/g, " ").toUpperCase();
 
 type Coerce = (text: string) => unknown; // returns INVALID for bad text
-const INVALID = Symbol("invalid");
+export const INVALID = Symbol("invalid");
 
 interface Binding {
   name: string;
@@ -57,6 +57,8 @@ interface Binding {
   headers: string[];
   coerce?: Coerce;
   decoder?: Decoder;
+  /** Reused for the decoder's raw fields: no allocation per row. */
+  parts: string[];
   nulls: Set<string>;
   trim: boolean;
   codes?: Set<string>;
@@ -67,32 +69,105 @@ interface Binding {
 function coercer(c: ColumnaDef): { coerce: Coerce; expect: string } {
   switch (c.tipo) {
     case "entero":
-      return { expect: "un número entero", coerce: (t) => (/^[+-]?\d+$/.test(t) ? Number(t) : INVALID) };
+      return { expect: "un número entero", coerce: parseInteger };
     case "decimal": {
       const scale = c.escala ?? 2;
-      const re = new RegExp(`^[+-]?\\d+(\\.\\d{0,${scale}})?$`);
-      return { expect: `un número con hasta ${scale} decimales`, coerce: (t) => (re.test(t) ? Number(t) : INVALID) };
+      return { expect: `un número con hasta ${scale} decimales`, coerce: (t) => (isDecimal(t, scale) ? Number(t) : INVALID) };
     }
     case "fecha":
-      if (c.formato === "aaaa-mm-dd") {
-        return {
-          expect: "una fecha aaaa-mm-dd",
-          coerce: (t) => {
-            const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$/.exec(t);
-            return m ? validDate(+m[1], +m[2], +m[3]) : INVALID;
-          },
-        };
-      }
-      return {
-        expect: "una fecha dd/mm/aaaa",
-        coerce: (t) => {
-          const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/.exec(t);
-          return m ? validDate(+m[3], +m[2], +m[1]) : INVALID;
-        },
-      };
+      if (c.formato === "aaaa-mm-dd") return { expect: "una fecha aaaa-mm-dd", coerce: parseIsoDay };
+      return { expect: "una fecha dd/mm/aaaa", coerce: parseDmyDay };
     default:
       return { expect: "texto", coerce: (t) => t };
   }
+}
+
+// The parsers below are the per-field hot path: char codes, no regular expressions, no
+// allocation. Each accepts exactly what the regular expression in its comment accepts.
+
+const ZERO = 48;
+const isDigit = (c: number) => c >= ZERO && c <= ZERO + 9;
+
+/** `^[+-]?\d+$` → the number, else INVALID. */
+export function parseInteger(t: string): number | typeof INVALID {
+  const n = t.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0) {
+    const c = t.charCodeAt(0);
+    if (c === 45 || c === 43) {
+      neg = c === 45;
+      i = 1;
+    }
+  }
+  if (i >= n) return INVALID;
+  // Beyond 15 digits a double is no longer exact digit by digit: let Number round it as before.
+  if (n - i > 15) return /^[+-]?\d+$/.test(t) ? Number(t) : INVALID;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = t.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return INVALID;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
+/** `^[+-]?\d+(\.\d{0,scale})?$`; scale = Infinity for `^[+-]?\d+(\.\d+)?$` with at least one decimal digit. */
+function isDecimal(t: string, scale: number, needDigitAfterPoint = false): boolean {
+  const n = t.length;
+  let i = 0;
+  if (n > 0 && (t.charCodeAt(0) === 45 || t.charCodeAt(0) === 43)) i = 1;
+  const start = i;
+  while (i < n && isDigit(t.charCodeAt(i))) i++;
+  if (i === start) return false;
+  if (i === n) return true;
+  if (t.charCodeAt(i) !== 46) return false;
+  const point = ++i;
+  while (i < n && isDigit(t.charCodeAt(i))) i++;
+  if (i !== n) return false;
+  const decimals = n - point;
+  return decimals <= scale && (!needDigitAfterPoint || decimals > 0);
+}
+
+/** Digits of t from i to j (exclusive) as a number; -1 if any is not a digit. */
+function digits(t: string, i: number, j: number): number {
+  let v = 0;
+  for (; i < j; i++) {
+    const d = t.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$` → day number of a valid date, else INVALID. */
+export function parseDmyDay(t: string): number | typeof INVALID {
+  const n = t.length;
+  const s1 = t.indexOf("/");
+  if (s1 < 1 || s1 > 2) return INVALID;
+  const s2 = t.indexOf("/", s1 + 1);
+  if (s2 - s1 < 2 || s2 - s1 > 3) return INVALID;
+  const end = s2 + 5;
+  if (n < end || (n > end && t.charCodeAt(end) !== 32)) return INVALID;
+  const d = digits(t, 0, s1), m = digits(t, s1 + 1, s2), y = digits(t, s2 + 1, end);
+  if (d < 0 || m < 0 || y < 0) return INVALID;
+  return validDate(y, m, d);
+}
+
+/** `^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$` → day number of a valid date, else INVALID. */
+export function parseIsoDay(t: string): number | typeof INVALID {
+  const n = t.length;
+  if (n < 10 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return INVALID;
+  if (n > 10 && t.charCodeAt(10) !== 32 && t.charCodeAt(10) !== 84) return INVALID;
+  const y = digits(t, 0, 4), m = digits(t, 5, 7), d = digits(t, 8, 10);
+  if (d < 0 || m < 0 || y < 0) return INVALID;
+  return validDate(y, m, d);
+}
+
+/** A pivoted cell: an integer, or a decimal (`^[+-]?\d+(\.\d+)?$`), else INVALID. */
+function pivotNumber(t: string, integer: boolean): number | typeof INVALID {
+  if (integer) return parseInteger(t);
+  return isDecimal(t, Infinity, true) ? Number(t) : INVALID;
 }
 
 function validDate(y: number, m: number, d: number): number | typeof INVALID {
@@ -101,6 +176,11 @@ function validDate(y: number, m: number, d: number): number | typeof INVALID {
   const next = m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1);
   return days < next ? days : INVALID;
 }
+
+/** Could be whitespace for `String.prototype.trim` (ASCII blanks, NBSP, BOM, Unicode spaces). */
+const isBlank = (c: number) => c <= 32 || c >= 0x7f;
+/** `t.trim()`, skipped when the ends are plainly not whitespace (the usual case). */
+const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isBlank(t.charCodeAt(t.length - 1))) ? t.trim() : t);
 
 /**
  * Reads one input of a source: decodes bytes (UTF-8 with or without BOM, or Latin-1 as
@@ -115,7 +195,10 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   const tokenizer = new CsvTokenizer(fmt.delimitador);
   let read = 0;
   let bindings: Binding[] | null = null;
-  let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean } | null = null;
+  let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean; numericNulls: boolean; values: (number | null)[] } | null = null;
+  // Bytes that are not UTF-8 show up as U+FFFD: look for it in each decoded chunk, and only
+  // then record by record, to report the first line that has it.
+  let checkEncoding = false;
   let headerLen = 0;
   let headerFailed = false;
   let preamble: { fields: string[]; line: number }[] = [];
@@ -149,6 +232,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         headers: at.map((i) => header[i]),
         coerce: dec ? undefined : coerce,
         decoder: dec,
+        parts: at.map(() => ""),
         nulls: new Set([...formatNulls, ...(c.nulos ?? [])]),
         trim: c.recortar,
         codes: c.codigos && c.rechazar_desconocidos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
@@ -176,7 +260,13 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
           vars.push(name);
         }
       });
-      pivot = { at, names: vars, nulls: new Set([...formatNulls, ...source.def.pivote.nulos]), integer: source.def.pivote.tipo === "entero" };
+      const nulls = new Set([...formatNulls, ...source.def.pivote.nulos]);
+      const integer = source.def.pivote.tipo === "entero";
+      pivot = {
+        at, names: vars, nulls, integer,
+        numericNulls: [...nulls].some((t) => pivotNumber(t, integer) !== INVALID),
+        values: at.map(() => null),
+      };
     }
     bindings = result;
     headerLen = header.length;
@@ -192,7 +282,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   };
 
   const onRecord = (fields: string[], line: number, error: string | null): void => {
-    if (!warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
+    if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
       warnedEncoding = true;
       sink.problem({
         file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false,
@@ -237,14 +327,15 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         continue;
       }
       if (b.decoder) {
-        const parts = b.at.map((k) => fields[k].trim());
+        const parts = b.parts;
+        for (let k = 0; k < parts.length; k++) parts[k] = trimmed(fields[b.at[k]]);
         const v = b.decoder.decode(parts);
         if (v === undefined) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor inválido en ${b.headers.join("/")}: se esperaba ${b.expect}`, b.headers.join("/"), parts.join("/"));
         row[i] = v;
         continue;
       }
       let text = fields[b.at[0]];
-      if (b.trim) text = text.trim();
+      if (b.trim) text = trimmed(text);
       if (b.nulls.has(text)) {
         row[i] = null;
         continue;
@@ -259,17 +350,21 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (pivot) {
       const p = pivot;
       const vi = bs.length;
-      // Validate every cell first, so that a bad cell rejects the whole record and nothing of it is counted twice.
+      const values = p.values;
+      // Parse and check every cell first, so that a bad cell rejects the whole record and nothing of it is counted.
       for (let k = 0; k < p.at.length; k++) {
-        const t = fields[p.at[k]].trim();
-        if (!p.nulls.has(t) && !(p.integer ? /^[+-]?\d+$/ : /^[+-]?\d+(\.\d+)?$/).test(t)) {
-          return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
+        const raw = fields[p.at[k]];
+        let v: number | null | typeof INVALID = p.numericNulls ? INVALID : pivotNumber(raw, p.integer);
+        if (v === INVALID) {
+          const t = trimmed(raw);
+          v = p.nulls.has(t) ? null : pivotNumber(t, p.integer);
+          if (v === INVALID) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
         }
+        values[k] = v;
       }
       for (let k = 0; k < p.at.length; k++) {
-        const t = fields[p.at[k]].trim();
         row[vi] = p.names[k];
-        row[vi + 1] = p.nulls.has(t) ? null : Number(t);
+        row[vi + 1] = values[k];
         sink.row(row, line, fields);
       }
       return;
@@ -289,11 +384,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let objectLine = 1;
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
     if (typeof chunk === "string") {
+      if (!checkEncoding && chunk.includes("\uFFFD")) checkEncoding = true;
       if (chunk) tokenizer.push(chunk, onRecord);
     } else if (chunk instanceof Uint8Array) {
       const text = decoder.decode(chunk, { stream: true });
+      if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
       if (text) tokenizer.push(text, onRecord);
     } else {
+      checkEncoding = true;
       if (objectHeader === null) {
         objectHeader = Object.keys(chunk);
         onRecord(objectHeader, objectLine, null);
@@ -306,6 +404,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
   }
   const tail = decoder.decode();
+  if (!checkEncoding && tail.includes("\uFFFD")) checkEncoding = true;
   if (tail) tokenizer.push(tail, onRecord);
   tokenizer.end(onRecord);
   if (bindings === null && !headerFailed) {

@@ -7,14 +7,28 @@ import { NIVELES, VENTANAS } from "../../catalog/schema.js";
 import { compute, type FileReport } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
 import { FORMATTERS, formatRows } from "../../output/index.js";
-import { catalogOrExit, EXIT, fmtInt, parseLevels, UsageError, type CommandModule, type Io } from "../shared.js";
+import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
+import { unknownMetaUnits } from "../../scoring/metas.js";
+import { metasOrNull } from "./report.js";
 
 function fileSummary(r: FileReport): string {
   return `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
 }
 
+/** `--ic` alone is 95 %; `--ic 90` or `--ic 0.9` another level. */
+function confidenceLevel(value: string | boolean | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 0.95;
+  const n = Number(String(value).replace(",", ".").replace("%", ""));
+  const level = n > 1 ? n / 100 : n;
+  if (!(level >= 0.5 && level < 1)) throw new UsageError(`--ic: nivel de confianza '${value}' inválido; use por ejemplo 90, 95 o 99`);
+  return level;
+}
+
 async function runCompute(io: Io, extractDir: string, o: Record<string, string | boolean | undefined>): Promise<number> {
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
+  const metas = await metasOrNull(io, o.metas as string | undefined, catalog);
+  if (!metas) return EXIT.datos;
   const out = o.out as string | undefined;
   const extFormat: Record<string, string> = { ".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".txt": "table" };
   const format = (o.format as string | undefined) ?? (out ? extFormat[extname(out).toLowerCase()] : undefined) ?? (io.stdout.isTTY ? "table" : "csv");
@@ -30,6 +44,10 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   const tty = Boolean(io.stderr.isTTY);
   const result = await compute(catalog, extract, {
     period: o.period as string | undefined,
+    metas: metas.metas,
+    tendencia: Boolean(o.tendencia),
+    intervalos: confidenceLevel(o.ic),
+    suprimir: Boolean(o.suprimir),
     ventana: o.ventana as (typeof VENTANAS)[number] | undefined,
     by,
     only,
@@ -52,6 +70,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
     if (p.hint) io.stderr.write(`    ${p.hint}\n`);
   }
+  if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
   if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
   const text = formatRows(result.rows, format, { excel: Boolean(o.excel) });
   if (out) await writeFile(out, text);
@@ -76,5 +95,9 @@ export const computeCommand: CommandModule = (program, io, setCode) => {
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
     .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
+    .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")
+    .option("--tendencia", "añade periodo_anterior, valor_anterior y cambio (la ventana que termina un mes antes)")
+    .option("--ic [nivel]", "añade ic_inferior e ic_superior, intervalos de confianza (95 por omisión, o 90, 99)")
+    .option("--suprimir", "deja vacío el valor de las filas inestables (pocos eventos), como las oficinas de estadística")
     .action(async (dir, o) => setCode(await runCompute(io, dir, o)));
 };

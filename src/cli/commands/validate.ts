@@ -1,18 +1,58 @@
-import { readCatalog } from "../../node/catalog.js";
-import { EXIT, printProblems, type CommandModule, type Io } from "../shared.js";
+import { readFileSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
+import { Option } from "commander";
+import { validateWithCatalog } from "../../catalog/validate.js";
+import { MasbError } from "../../errors.js";
+import { defaultCatalogDir } from "../../node/catalog.js";
+import { formatProblems, PROBLEM_REPORTERS } from "../../output/problems.js";
+import { EXIT, UsageError, type CommandModule, type Io } from "../shared.js";
 
-async function runValidate(io: Io, dir: string | undefined): Promise<number> {
-  const { catalog, problems } = await readCatalog(dir);
-  printProblems(io, problems);
+/** Paths as GitHub and editors want them: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+async function runValidate(io: Io, dir: string | undefined, o: { format?: string }): Promise<number> {
+  let validation;
+  try {
+    validation = await validateWithCatalog(dir ?? defaultCatalogDir());
+  } catch (e) {
+    if (e instanceof MasbError && e.code === "MASB_CATALOGO_NO_EXISTE") throw new UsageError(`${e.message}; indique el directorio del catálogo, por ejemplo: masb validate indicators`);
+    throw e;
+  }
+  const problems = validation.problems.map((p) => (p.file ? { ...p, file: shownPath(p.file) } : p));
+  const texts = new Map<string, string[] | null>();
+  const sourceLine = (file: string, line: number) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(file, "utf8").split(/\r?\n/));
+      } catch {
+        texts.set(file, null);
+      }
+    }
+    return texts.get(file)?.[line - 1];
+  };
+  io.stdout.write(formatProblems(problems, o.format ?? "text", { sourceLine }));
   const errors = problems.filter((p) => p.severity === "error").length;
-  io.stderr.write(errors ? `${errors} error(es) en el catálogo\n` : `catálogo válido: ${catalog.indicators.length} indicadores, ${catalog.sources.size} fuentes\n`);
-  return errors ? EXIT.datos : EXIT.ok;
+  const warnings = problems.length - errors;
+  const { catalog } = validation;
+  if (errors) {
+    const files = new Set(problems.filter((p) => p.severity === "error").map((p) => p.file)).size;
+    io.stderr.write(`${plural(errors, "error", "errores")} en ${plural(files, "archivo", "archivos")}${warnings ? ` y ${plural(warnings, "aviso", "avisos")}` : ""}; corríjalos y vuelva a correr masb validate\n`);
+    return EXIT.datos;
+  }
+  io.stderr.write(`catálogo válido: ${plural(catalog.indicators.length, "indicador", "indicadores")}, ${plural(catalog.sources.size, "fuente", "fuentes")}${warnings ? `, ${plural(warnings, "aviso", "avisos")}` : ""}\n`);
+  return EXIT.ok;
 }
 
 export const validateCommand: CommandModule = (program, io, setCode) => {
   program
     .command("validate")
-    .description("valida el catálogo (indicadores y esquemas de fuentes)")
-    .argument("[dir]", "directorio del catálogo")
-    .action(async (dir) => setCode(await runValidate(io, dir)));
+    .description("valida el catálogo (indicadores y esquemas de fuentes) y reporta todos los problemas con archivo, línea y columna")
+    .argument("[dir]", "directorio del catálogo (por omisión el incluido)")
+    .addOption(new Option("--format <formato>", "text para leer, json para programas, github para anotaciones de GitHub Actions").choices(Object.keys(PROBLEM_REPORTERS)).default("text"))
+    .action(async (dir, o) => setCode(await runValidate(io, dir, o)));
 };
