@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli/main.ts" },
+  // worker: the worker threads that read fact files (src/node/parallel.ts loads ./worker.js beside the bundle).
+  entry: { index: "src/index.ts", cli: "src/cli/main.ts", worker: "src/node/worker.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts" } },
   sourcemap: true,

@@ -9,7 +9,7 @@ export type { AgregadoDef, FuenteDef, IndicadorDef, Nivel, Unidad, Ventana } fro
 export { NIVELES } from "./catalog/schema.js";
 export {
   evaluate, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
-  type ComputeOptions, type EvaluateOptions, type IngestOptions, type Ingested, type TraceEntry, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
+  type ComputeOptions, type EvaluateOptions, type IngestOptions, type FileRunner, type Ingested, type TraceEntry, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
 } from "./engine/compute.js";
 export { CatalogError, DataError, MasbError, type Position, type Problem } from "./errors.js";
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";
@@ -25,15 +25,30 @@ export { readMetas } from "./node/metas.js";
 export type { Rejection, FileProblem, Chunks, RecordObject } from "./sources/reader.js";
 export { defaultCatalogDir, loadCatalog, readCatalog } from "./node/catalog.js";
 export { openExtract } from "./node/extract.js";
+export { threadRunner, PARALLEL_MIN_BYTES } from "./node/parallel.js";
 export { validateCatalog, PROBLEM_CODES, type CatalogProblem, type CatalogProblemCode } from "./catalog/validate.js";
 export { catalogJsonSchema, type SchemaKind } from "./catalog/jsonschema.js";
 export type { ReferenciaDef } from "./catalog/schema.js";
 export { describeIndicator, drillDown, formatDrillDown, type DrillDown, type DrillOptions } from "./explain/index.js";
 export { formatProblems, PROBLEM_REPORTERS, type ProblemReporter } from "./output/problems.js";
+/**
+ * Epidemiological methods over plain numbers: life tables (Chiang) and health expectancy
+ * (Sullivan), the SDG 3.4.1 probability, fertility, direct age standardisation with the WHO
+ * 2000–2025 standard, and confidence intervals (exact Poisson, Byar, Wilson, Fay–Feuer).
+ */
+export {
+  asfr, byarCI, chiSquareQuantile, directStandardise, fayFeuerCI, gammaQuantile, lifeTable, normalQuantile, parseAgeGroup,
+  poissonExactCI, rowAt, sdg341, STANDARDS, standardWeights, sullivan, tfr, wilsonCI,
+  type AgeGroup, type Estimate, type Interval, type LifeTableOptions, type LifeTableRow, type StandardPopulation,
+} from "./methods/index.js";
+/** Columns a result row may carry after the sixteen: `valor_crudo`, `ic_inferior`, `ic_superior`. */
+export { IMPLEMENTED_METHODS, METHOD_COLUMNS } from "./engine/compute.js";
+export type { MethodPlan } from "./catalog/methods.js";
 
 import type { Catalog } from "./catalog/load.js";
 import { compute as computeCore, type ComputeOptions, type ComputeResult, type Extract } from "./engine/compute.js";
 import { openExtract } from "./node/extract.js";
+import { threadRunner } from "./node/parallel.js";
 import type { Chunks } from "./sources/reader.js";
 
 /** Rows per source name, in memory or streamed: `{ egresos: rowsFromDb(), clues: [...] }`. */
@@ -49,10 +64,12 @@ export type RowSources = Record<string, Chunks>;
  * ```
  */
 export async function compute(catalog: Catalog, input: string | Extract | RowSources, options?: ComputeOptions): Promise<ComputeResult> {
-  if (typeof input === "string") return computeCore(catalog, (await openExtract(input, catalog)).extract, options);
-  if (input instanceof Map) return computeCore(catalog, input, options);
+  // Files on disk are read by worker threads (`workers`, by default the number of cores).
+  const opts: ComputeOptions = { runner: threadRunner(), ...options };
+  if (typeof input === "string") return computeCore(catalog, (await openExtract(input, catalog)).extract, opts);
+  if (input instanceof Map) return computeCore(catalog, input, opts);
   const extract: Extract = new Map(Object.entries(input).map(([source, rows]) => [source, [{ name: `${source} (en memoria)`, open: () => rows }]]));
-  return computeCore(catalog, extract, options);
+  return computeCore(catalog, extract, opts);
 }
 
 /** Same as `compute(catalog, dir, options)`. */

@@ -71,11 +71,6 @@ const PARAMETERS: Record<Metodo, string[]> = {
 /** Methods whose rates are always per year: a life table or a probability of dying needs annual rates. */
 const ANNUAL: Metodo[] = ["tabla_de_vida", "hale_sullivan", "probabilidad_ods_3_4_1", "fecundidad_total"];
 
-/** The method plan of an indicator, when it has one. */
-export function methodOf(ind: Indicator): MethodPlan | undefined {
-  return ind.metodo;
-}
-
 /**
  * Checks an indicator's `calculo` and returns it with one aggregate per age group added and its
  * plan attached; problems go to `problems` (with file, line and column) and the indicator is

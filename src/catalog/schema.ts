@@ -132,14 +132,14 @@ export const indicadorSchema = z
     minimo_denominador: z.number().min(0).optional(),
     /**
      * A computation that is more than a ratio of sums (life table, HALE, SDG 3.4.1
-     * probability, direct age standardisation, total fertility rate). Until the engine
-     * implements a method, the indicator's rows carry the status `metodo_pendiente` and no
-     * value; `masb list` shows it.
+     * probability, direct age standardisation, total fertility rate), run on the numerator and
+     * denominator split by age group. The parameters are checked, and the split made, by
+     * src/catalog/methods.ts; a method the engine did not implement would give `metodo_pendiente`.
      */
     calculo: z
       .object({
         metodo: z.enum(METODOS),
-        /** Age groups, population and deaths etc. are read through the numerador/denominador aggregates. */
+        /** `grupos`, the age columns of each side (`edad_numerador`, `grupo_denominador`, …) and the method's own (`estandar`, `edad`, `prevalencia`, `grupo`). */
         parametros: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])).optional(),
       })
       .strict()

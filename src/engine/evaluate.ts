@@ -33,6 +33,74 @@ export function bucketsFor(store: SourceStore, grain: Grain, periodo: "suma" | "
   return best === -Infinity ? [] : [best];
 }
 
+/**
+ * A stock (`periodo: ultimo`) read unit by unit: each org unit that has rows of its own
+ * contributes its latest period at or before the end of the window (its last assessment,
+ * its last staff roster), and those values are summed up the hierarchy. Taking one latest
+ * period for the whole source instead would drop every unit assessed in an earlier month.
+ */
+export interface StockView {
+  a: Float64Array;
+  b: Float64Array;
+  rows: Float64Array;
+}
+
+const stockCache = new WeakMap<Slot, Map<string, StockView>>();
+
+export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Window, parents: ArrayLike<number>): StockView {
+  let cache = stockCache.get(slot);
+  if (!cache) stockCache.set(slot, (cache = new Map()));
+  const id = `${w.start}-${w.end}`;
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const n = parents.length;
+  const limit = grain === "mes" ? w.end : yearOf(w.end) * 12 + 11;
+  const keys = [...store.buckets.keys()].filter((k) => k <= limit).sort((x, y) => y - x); // latest first
+  const a = new Float64Array(n), b = new Float64Array(n), rows = new Float64Array(n);
+  const done = new Uint8Array(n);
+  const ownA = new Float64Array(n), ownB = new Float64Array(n), ownRows = new Float64Array(n);
+  for (const k of keys) {
+    const bucket = store.buckets.get(k)!;
+    // Own = rolled-up value minus the children's rolled-up values (exact: integer sums).
+    for (let i = 0; i < n; i++) {
+      const at = i * store.nSlots + slot.index;
+      ownA[i] = bucket.a[at];
+      ownB[i] = bucket.b[at];
+      ownRows[i] = bucket.rows[i];
+    }
+    for (let i = n - 1; i > 0; i--) {
+      const p = parents[i];
+      const at = i * store.nSlots + slot.index;
+      ownA[p] -= bucket.a[at];
+      ownB[p] -= bucket.b[at];
+      ownRows[p] -= bucket.rows[i];
+    }
+    for (let i = 0; i < n; i++) {
+      if (done[i] || ownRows[i] <= 0) continue;
+      done[i] = 1;
+      a[i] = ownA[i];
+      b[i] = ownB[i];
+      rows[i] = ownRows[i];
+    }
+  }
+  for (let i = n - 1; i > 0; i--) {
+    const p = parents[i];
+    a[p] += a[i];
+    b[p] += b[i];
+    rows[p] += rows[i];
+  }
+  const view = { a, b, rows };
+  cache.set(id, view);
+  return view;
+}
+
+/** Exact value of a stock view at one node (null for a mean of nothing). */
+export function stockAt(view: StockView, slot: Slot, node: number): Dec | null {
+  const sum = slot.factor === 1 ? new D(view.a[node]) : new D(view.a[node]).div(slot.factor);
+  if (slot.aggregate.kind === "promedio") return view.b[node] === 0 ? null : sum.div(view.b[node]);
+  return sum;
+}
+
 /** Exact value of one aggregate at one node over the given buckets (null for a mean of nothing). */
 export function aggregateAt(store: SourceStore, slot: Slot, node: number, keys: number[]): Dec | null {
   const at = node * store.nSlots + slot.index;

@@ -35,8 +35,30 @@ export class SourceStore {
     return b;
   }
 
+  /** Adds partial sums of the same nodes and slots (one file read elsewhere) into this store's buckets. */
+  add(partials: { key: number; a: Float64Array; b: Float64Array; rows: Float64Array; sets: Map<number, Set<unknown>> }[]): void {
+    for (const p of partials) {
+      const b = this.bucket(p.key);
+      const { a, b: bb, rows } = b;
+      for (let i = 0; i < a.length; i++) {
+        a[i] += p.a[i];
+        bb[i] += p.b[i];
+      }
+      for (let i = 0; i < rows.length; i++) rows[i] += p.rows[i];
+      for (const [at, set] of p.sets) {
+        let target = b.sets.get(at);
+        if (!target) b.sets.set(at, (target = new Set()));
+        for (const v of set) target.add(v);
+      }
+    }
+  }
+
   /** Adds every node's partials into its parent's, children before parents (parents have lower indices). */
   rollUp(parent: ArrayLike<number>): void {
+    // Buckets in period order, however the files were read (one thread or several).
+    const sorted = [...this.buckets].sort((x, y) => x[0] - y[0]);
+    this.buckets.clear();
+    for (const [k, b] of sorted) this.buckets.set(k, b);
     const s = this.nSlots;
     for (const b of this.buckets.values()) {
       for (let node = this.nNodes - 1; node > 0; node--) {

@@ -268,6 +268,11 @@ export function formatDrillDown(d: DrillDown, extractName: string): string {
   out.push(`Renglones que entraron, por agregado (${nodeShort(d.node)}${d.node.nivel === "clues" ? "" : " y lo que tiene debajo"})`);
   const width = Math.max(...d.aggregates.map((a) => a.name.length), 8);
   for (const a of d.aggregates) {
+    if (a.name.includes("#")) {
+      // One aggregate per age group of a `calculo` method: the filter is the term's plus the group.
+      out.push(`  ${a.name.padEnd(width)} ${(a.value ?? "—").padStart(10)}  ${linesText(a.rows)}`);
+      continue;
+    }
     out.push(`  ${a.name.padEnd(width)} ${(a.value ?? "—").padStart(10)}  ${a.via ? `${a.via}: ` : ""}${a.description}`);
     out.push(`  ${" ".repeat(width)} ${" ".repeat(10)}  ${linesText(a.rows)}`);
   }

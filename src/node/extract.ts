@@ -37,7 +37,8 @@ export async function openExtract(dir: string, catalog: Catalog): Promise<Extrac
   const patterns = [...catalog.sources.values()].map((s) => ({ name: s.name, res: s.def.archivos.map(globToRegExp) }));
   for (const name of names) {
     const path = join(dir, name);
-    if (!(await stat(path)).isFile()) continue;
+    const info = await stat(path);
+    if (!info.isFile()) continue;
     const owners = patterns.filter((p) => p.res.some((r) => r.test(name))).map((p) => p.name);
     if (owners.length === 0) {
       unmatched.push(name);
@@ -48,6 +49,8 @@ export async function openExtract(dir: string, catalog: Catalog): Promise<Extrac
     }
     const input: SourceInput = {
       name,
+      path,
+      size: info.size,
       open() {
         openCounter.count.set(path, (openCounter.count.get(path) ?? 0) + 1);
         return createReadStream(path, { highWaterMark: 1 << 20 });

@@ -43,7 +43,8 @@ th, td { padding: 4px 8px; border-bottom: 1px solid var(--linea); text-align: le
 thead th { background: #f1f2f4; font-weight: 600; }
 th.grupo { text-align: center; border-left: 2px solid #fff; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.s { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; border-left: 2px solid #fff; padding: 4px 6px; }
+td.s { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; border-left: 2px solid #fff; padding: 4px 5px; }
+#tabla-resumen td.s, #tabla-resumen thead th { font-size: .84rem; }
 .s-verde { background: var(--verde-bg); color: var(--verde-fg); }
 .s-amarillo { background: var(--amarillo-bg); color: var(--amarillo-fg); }
 .s-rojo { background: var(--rojo-bg); color: var(--rojo-fg); }
@@ -58,7 +59,7 @@ td.vacio { color: #a0a8b0; text-align: center; }
 tr.nivel-nacional th, tr.nivel-nacional td { font-weight: 700; }
 tr.nivel-region th.unidad { padding-left: 26px; }
 tr.nivel-zona th.unidad { padding-left: 46px; font-weight: 400; }
-th.unidad { font-weight: 600; min-width: 170px; max-width: 300px; }
+th.unidad { font-weight: 600; min-width: 160px; max-width: 300px; }
 th.unidad small { color: var(--gris); font-weight: 400; }
 button.abrir { border: 0; background: none; cursor: pointer; color: var(--guinda); font-size: .95rem; width: 1.5em; padding: 0; }
 button.abrir[aria-expanded="true"] { transform: rotate(90deg); }

@@ -177,7 +177,7 @@ ${select("f-dimension", "Dimensión", d.dimensiones.map((x) => [x, DIMENSION_NOM
 </section>
 <section id="resumen">
 <h2>Resumen por entidad</h2>
-<p class="ayuda">Índice compuesto = promedio ponderado del logro (% de la meta alcanzado, con tope de 100) de los indicadores con valor y meta, por componente y fase. ▸ abre las regiones y zonas. Pase el cursor sobre una celda para ver cuántos indicadores entraron al índice.</p>
+<p class="ayuda">Índice compuesto = promedio ponderado del logro (% de la meta alcanzado, con tope de 100) de los indicadores con valor y meta, por componente y fase. Cada nivel promedia los indicadores que se reportan en él: algunos existen solo por entidad. ▸ abre las regiones y zonas; el cursor sobre una celda dice cuántos indicadores entraron al índice.</p>
 <div class="tabla-scroll"><table id="tabla-resumen"></table></div>
 </section>
 <section id="clasificacion">

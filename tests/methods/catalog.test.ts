@@ -157,3 +157,26 @@ describe("masb validate on methods", () => {
     }
   });
 });
+
+describe("small-numbers rule", () => {
+  it("defaults to 20 events for impact rates and methods, 5 000 people for life tables, nothing elsewhere", async () => {
+    const { minimumsOf, isUnstable, D } = await import("../../src/engine/evaluate.js");
+    const { catalog } = buildCatalog([...sources,
+      { path: "a.yaml", text: `id: "A1"\n${HEAD}${STANDARDISED}` },
+      { path: "b.yaml", text: `id: "B1"\n${HEAD}unidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "c.yaml", text: `id: "C1"\n${HEAD.replace("impacto", "salida")}unidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "d.yaml", text: `id: "D1"\n${HEAD}minimo_numerador: 0\nminimo_denominador: 100\nunidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "e.yaml", text: `id: "E1"\n${HEAD}${STANDARDISED.replace("metodo: estandarizacion_directa", "metodo: tabla_de_vida").replace("    estandar: oms_2000_2025\n", "").replace("unidad: por_100000", "unidad: anios")}` },
+    ]);
+    const get = (id: string) => catalog.byId.get(id)!;
+    expect(minimumsOf(get("A1"))).toEqual({ numerador: 20 });
+    expect(minimumsOf(get("B1"))).toEqual({ numerador: 20 });
+    expect(minimumsOf(get("C1"))).toEqual({});
+    expect(minimumsOf(get("D1"))).toEqual({ numerador: 0, denominador: 100 });
+    expect(minimumsOf(get("E1"))).toEqual({ denominador: 5000 });
+    expect(isUnstable(get("B1"), new D(19), new D(1000))).toBe(true);
+    expect(isUnstable(get("B1"), new D(20), new D(1000))).toBe(false);
+    expect(isUnstable(get("D1"), new D(1), new D(99))).toBe(true);
+    expect(isUnstable(get("D1"), new D(1), new D(100))).toBe(false);
+  });
+});

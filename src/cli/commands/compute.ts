@@ -6,6 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import { NIVELES, VENTANAS } from "../../catalog/schema.js";
 import { compute, type FileReport } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
+import { threadRunner } from "../../node/parallel.js";
 import { FORMATTERS, formatRows } from "../../output/index.js";
 import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
@@ -34,6 +35,8 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   const format = (o.format as string | undefined) ?? (out ? extFormat[extname(out).toLowerCase()] : undefined) ?? (io.stdout.isTTY ? "table" : "csv");
   if (!FORMATTERS[format]) throw new UsageError(`--format: formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`);
   const by = parseLevels(o.by as string | undefined);
+  const workers = o.workers === undefined ? undefined : Number(o.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers: se esperaba un entero de 1 en adelante, no '${String(o.workers)}'`);
   const only = (o.only as string | undefined)?.split(",").map((s) => s.trim()).filter(Boolean);
   const { extract, unmatched } = await openExtract(extractDir, catalog);
   for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
@@ -52,6 +55,8 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     by,
     only,
     strict: Boolean(o.strict),
+    workers,
+    runner: threadRunner(),
     onReject(r) {
       rejCount++;
       if (!rejStream) {
@@ -93,6 +98,7 @@ export const computeCommand: CommandModule = (program, io, setCode) => {
     .option("--out <archivo>", "archivo de resultados (por omisión la salida estándar)")
     .option("--excel", "CSV con BOM y fin de línea CRLF para abrir en Excel")
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
+    .option("--workers <n>", "hilos que leen los archivos (por omisión, los núcleos; 1 = sin hilos)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
     .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
     .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")

@@ -1,0 +1,643 @@
+import type { Catalog, Indicator, Source } from "../catalog/load.js";
+import type { ClaveIntento, Nivel } from "../catalog/schema.js";
+import { DataError, MasbError } from "../errors.js";
+import { compileFilter, monthIndexOfDays, type EvalContext } from "../expr/index.js";
+import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
+import { readSource, type Chunks, type FileProblem, type Rejection, type RowSink } from "../sources/reader.js";
+import type { Grain } from "./evaluate.js";
+import { monthIndex } from "./periods.js";
+import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
+import { SourceStore, type Bucket } from "./store.js";
+
+/** One input of a source: a name for messages and a way to get its bytes or text, once. */
+export interface SourceInput {
+  name: string;
+  open(): Chunks;
+  /** The file on disk, when the input is one: lets worker threads read it themselves. */
+  path?: string;
+  /** Its size in bytes, to share files out among workers. */
+  size?: number;
+}
+
+/** An extract: the inputs of each source, by source name. A source with no inputs is missing (`sin_datos`). */
+export type Extract = Map<string, SourceInput[]>;
+
+/** Read, accepted and rejected rows of one input file. */
+export interface FileReport {
+  source: string;
+  file: string;
+  read: number;
+  accepted: number;
+  rejected: number;
+}
+
+export type ProgressEvent =
+  | { kind: "archivo"; source: string; file: string }
+  | { kind: "renglones"; source: string; file: string; read: number }
+  | { kind: "fin_archivo"; report: FileReport };
+
+/** What to read and how strictly. */
+export interface IngestOptions {
+  /** Indicator ids, aliases or tags (`C9`, `fase:1`, `impacto`) to compute; all when empty. */
+  only?: string[];
+  /** Stop at the first rejected row with a `DataError`. */
+  strict?: boolean;
+  /** Receives every rejected row as it happens (the CLI writes them to the `rechazos` file). */
+  onReject?: (r: Rejection & { source: string }) => void;
+  onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Record, for one org unit and everything below it, how many rows each aggregate counted
+   * and the first few of them (file and line): what `masb explain --unit` shows.
+   */
+  trace?: { nivel: Nivel; key: string; lines?: number };
+  /**
+   * How many threads read the fact files (every source but the CLUES catalog and the
+   * regionalisation, which build the hierarchy first). 1 reads everything in this thread.
+   * Takes effect only with a `runner` (the Node entry points pass one); the default there is
+   * the number of cores, and small extracts are read in this thread anyway.
+   */
+  workers?: number;
+  /** Reads fact files in other threads (see `src/node/parallel.ts`); without it, everything is read here. */
+  runner?: FileRunner;
+}
+
+/** Rows an aggregate took at the traced org unit (and below). */
+export interface TraceEntry {
+  source: string;
+  slot: number;
+  count: number;
+  first: { file: string; line: number; period: number }[];
+}
+
+/** Everything one pass over the extract leaves: the partial sums, the hierarchy, the reports. */
+export interface Ingested {
+  catalog: Catalog;
+  indicators: Indicator[];
+  plan: Plan;
+  /** The partial sums of each source, rolled up the hierarchy. */
+  stores: Map<string, SourceStore>;
+  hierarchy: Hierarchy;
+  files: FileReport[];
+  problems: FileProblem[];
+  /** Sources the selected indicators need that the extract does not have. */
+  missingSources: string[];
+  /** Latest month index with data in a monthly source, or -1. */
+  latestMonth: number;
+  trace?: Map<string, TraceEntry>;
+  /**
+   * For sources that require a monthly report (`exige_reporte`): per file (SIS apartado) and
+   * month, which units sent a row. A unit missing from any file in a month is incomplete.
+   */
+  reports: Map<string, Map<string, Map<number, Uint8Array>>>;
+}
+
+const REQUIRED_CLUES_COLUMNS = ["clues", "clave_entidad", "entidad", "clave_jurisdiccion", "jurisdiccion", "nombre"];
+const REQUIRED_REGION_COLUMNS = ["clues", "clave_region", "region", "clave_zona", "zona"];
+
+/** Picks indicators by id, alias, componente, fase (`fase:2` or `2`) or dimension. */
+export function selectIndicators(catalog: Catalog, only: string[] | undefined): Indicator[] {
+  if (!only || only.length === 0) return catalog.indicators;
+  const picked = new Set<Indicator>();
+  for (const token of only) {
+    const byId = catalog.byId.get(token);
+    if (byId) {
+      picked.add(byId);
+      continue;
+    }
+    const fase = /^(?:fase:)?([123])$/.exec(token);
+    const hits = catalog.indicators.filter((i) =>
+      (i.def.componentes as string[]).includes(token) || i.def.dimension === token || (fase !== null && i.def.fases.includes(Number(fase[1]) as 1 | 2 | 3)));
+    if (hits.length === 0) throw new MasbError("MASB_SELECCION_DESCONOCIDA", `'${token}' no es un id, alias, componente, fase ni dimensión del catálogo`, { value: token });
+    for (const h of hits) picked.add(h);
+  }
+  return catalog.indicators.filter((i) => picked.has(i));
+}
+
+/** How a source's rows are bucketed in time. */
+export function grainOf(source: Source): Grain {
+  const p = source.def.periodo;
+  if (!p) return "ninguno";
+  return p.fecha || p.mes ? "mes" : "anio";
+}
+
+
+// ---------------------------------------------------------------------------------------
+// Reading fact files elsewhere (worker threads): what crosses the thread boundary.
+
+/** What a worker needs to read fact files exactly as `ingest` would here. Structured-clone friendly. */
+export interface WorkerJob {
+  catalog: Catalog;
+  /** Ids of the selected indicators, in catalog order: the worker rebuilds the same plan. */
+  indicators: string[];
+  units: UnitInfo[];
+  regions: [string, RegionInfo][];
+  excluded: string[];
+  /** Per source, per slot: the nodes whose rows count (aggregates with a `unidad` condition). */
+  unitMasks: Record<string, (Uint8Array | null)[]>;
+}
+
+/** One fact file to read; `index` is its place in the deterministic reading order. */
+export interface FileTask {
+  index: number;
+  source: string;
+  file: string;
+  path: string;
+  size: number;
+}
+
+/** The partial sums of one bucket, as plain arrays (transferable). */
+export interface PartialBucket {
+  key: number;
+  a: Float64Array;
+  b: Float64Array;
+  rows: Float64Array;
+  sets: Map<number, Set<unknown>>;
+}
+
+/** Everything reading one file leaves, before it is added to the totals. */
+export interface FilePartial {
+  index: number;
+  report: FileReport;
+  latest: number;
+  /** `exige_reporte`: per month, which units sent a row (null when the file had no row at all). */
+  sent: Map<number, Uint8Array> | null;
+  rejections: Rejection[];
+  problems: FileProblem[];
+  buckets: PartialBucket[];
+}
+
+/** Runs `FileTask`s somewhere else and hands back each file's partial sums, in any order. */
+export interface FileRunner {
+  /** How many threads it would use for these tasks; 1 or less means: read them here. */
+  threadsFor(tasks: FileTask[], requested: number | undefined): number;
+  run(job: WorkerJob, tasks: FileTask[], threads: number, on: { partial(p: FilePartial): void; progress(e: ProgressEvent): void }): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading one file of one source
+
+/** What reading one file reports as it goes; `reject` may throw (strict mode). */
+export interface FileHooks {
+  reject(r: Rejection): void;
+  problem(p: FileProblem): void;
+  progress(read: number): void;
+  /** Tracing only: a row counted by a slot at a node. */
+  counted?: (slot: number, node: number, line: number, period: number) => void;
+}
+
+export interface FileOutcome {
+  report: FileReport;
+  latest: number;
+  sent: Map<number, Uint8Array> | null;
+}
+
+/**
+ * Reads the files of one planned source into a store: attaches each row to a hierarchy node
+ * (by its key, or the aggregates' key overrides), buckets it by period, checks duplicate
+ * keys, and hands it to the source's compiled accumulator. Built once per source; used here
+ * and in worker threads alike, so both produce the same partial sums.
+ */
+export class SourceReader {
+  private readonly attach: (row: unknown[]) => number | Unplaced;
+  private readonly overrides: ((row: unknown[]) => number | Unplaced)[];
+  private readonly period: (row: unknown[]) => number | null;
+  private readonly accumulate: Accumulator;
+  private readonly ne: number;
+
+  constructor(readonly sp: SourcePlan, readonly hierarchy: Hierarchy) {
+    const source = sp.source;
+    this.attach = attacher(source, hierarchy, source.def.clave, source.def.sin_clave === "no_especificada");
+    // Key overrides (by residence, say) never reject: what they cannot place goes to "no especificada".
+    this.overrides = sp.groups.slice(1).map((g) => attacher(source, hierarchy, JSON.parse(g) as ClaveIntento[], true));
+    this.ne = hierarchy.find("entidad", ENTIDAD_NO_ESPECIFICADA)!;
+    this.period = periodOf(source);
+    this.accumulate = compileAccumulator(sp);
+  }
+
+  async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks): Promise<FileOutcome> {
+    const source = this.sp.source;
+    const report: FileReport = { source: source.name, file, read: 0, accepted: 0, rejected: 0 };
+    const { attach, overrides, period, accumulate, ne } = this;
+    const nodes = new Int32Array(this.sp.groups.length);
+    const unique = source.def.unico?.map((c) => source.index.get(c)!);
+    const seen = new Set<string>();
+    const monthly = grainOf(source) === "mes";
+    const nNodes = this.hierarchy.size;
+    const sent = source.def.exige_reporte ? new Map<number, Uint8Array>() : null;
+    let sawRow = false;
+    const ctx: EvalContext = { month: 0 };
+    const counted = hooks.counted;
+    const slots = this.sp.slots;
+    let latest = -1;
+    let lastLine = -1, lastNode = -1, rejectedLine = -1, rowsSeen = 0;
+    let bucketKey = NaN;
+    let bucket: Bucket | null = null;
+    let sentKey = NaN;
+    let sentNow: Uint8Array | null = null;
+    let raw: string[] = [];
+    const reject = (code: string, reason: string, column?: string, value?: string): void => {
+      rejectedLine = lastLine;
+      lastNode = -1;
+      report.rejected++;
+      hooks.reject({ file, line: lastLine, code, reason, column, value, raw });
+    };
+    const sink: RowSink = {
+      row(row, line, fields) {
+        if (line === rejectedLine) return; // one rejection per physical record, even when pivoted
+        if (line !== lastLine) {
+          // Key and period are the same for every pivoted row of one record: resolve them once.
+          lastLine = line;
+          raw = fields;
+          sawRow = true;
+          if (++rowsSeen % 100_000 === 0) hooks.progress(rowsSeen);
+          const at = attach(row);
+          if (typeof at !== "number") return reject(at.code, at.reason, at.column, at.value);
+          const key = period(row);
+          if (key === null) return reject("MASB_PERIODO_INVALIDO", `el renglón no tiene fecha o periodo válido (${periodColumns(source)})`);
+          if (unique) {
+            let k = String(key);
+            for (let i = 0; i < unique.length; i++) {
+              const v = row[unique[i]];
+              k += v === null || v === undefined ? "|" : `|${v as string}`;
+            }
+            if (seen.has(k)) {
+              return reject("MASB_CLAVE_DUPLICADA", `renglón duplicado: ya hubo uno con ${source.def.unico!.join(", ")} = ${unique.map((i) => row[i]).join(", ")} en el periodo`);
+            }
+            seen.add(k);
+          }
+          lastNode = at;
+          nodes[0] = at;
+          for (let g = 0; g < overrides.length; g++) {
+            const o = overrides[g](row);
+            nodes[g + 1] = typeof o === "number" ? o : ne;
+          }
+          if (key !== bucketKey) {
+            bucketKey = key;
+            bucket = store.bucket(key);
+            ctx.month = key;
+          }
+          if (monthly && key > latest) latest = key;
+          bucket!.rows[at]++;
+          if (sent) {
+            if (key !== sentKey) {
+              sentKey = key;
+              sentNow = sent.get(key) ?? null;
+              if (!sentNow) sent.set(key, (sentNow = new Uint8Array(nNodes)));
+            }
+            sentNow![at] = 1;
+          }
+        }
+        if (lastNode < 0) return;
+        accumulate(row, nodes, bucket!, ctx);
+        if (counted) {
+          for (const slot of slots) {
+            const node = nodes[slot.group];
+            if ((!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(row, ctx))) counted(slot.index, node, line, bucketKey);
+          }
+        }
+      },
+      reject(r) {
+        report.rejected++;
+        hooks.reject(r);
+      },
+      problem: hooks.problem,
+    };
+    const { read } = await readSource(source, file, chunks, sink);
+    report.read = read;
+    report.accepted = read - report.rejected;
+    return { report, latest, sent: sawRow ? sent : null };
+  }
+}
+
+/** Builds the plan, hierarchy and readers a worker needs from a `WorkerJob`. */
+export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>; nNodes: number } {
+  const byId = new Map(job.catalog.indicators.map((i) => [i.id, i]));
+  const plan = planFor(job.catalog, job.indicators.map((id) => byId.get(id)!));
+  const hierarchy = new Hierarchy(job.units, new Map(job.regions), job.excluded);
+  const readers = new Map<string, SourceReader>();
+  for (const [name, sp] of plan.sources) {
+    const masks = job.unitMasks[name];
+    if (masks) sp.slots.forEach((s, k) => (s.unitMask = masks[k] ?? null));
+    readers.set(name, new SourceReader(sp, hierarchy));
+  }
+  return { readers, nNodes: hierarchy.size };
+}
+
+/** Reads one file into fresh partial sums (what a worker sends back). */
+export async function readPartial(reader: SourceReader, nNodes: number, task: FileTask, chunks: Chunks, progress: (read: number) => void): Promise<FilePartial> {
+  const store = new SourceStore(reader.sp, nNodes);
+  const rejections: Rejection[] = [];
+  const problems: FileProblem[] = [];
+  const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress });
+  const buckets = [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
+  return { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** The single pass: reads every needed source once and leaves rolled-up partial sums. */
+export async function ingest(catalog: Catalog, extract: Extract, options: IngestOptions = {}): Promise<Ingested> {
+  const indicators = selectIndicators(catalog, options.only);
+  const plan = planFor(catalog, indicators);
+  const ctx0: EvalContext = { month: 0 };
+  const files: FileReport[] = [];
+  const problems: FileProblem[] = [];
+
+  const cluesSource = [...catalog.sources.values()].find((s) => s.def.rol === "catalogo_clues");
+  if (!cluesSource) throw new MasbError("MASB_SIN_CATALOGO_CLUES", "ninguna fuente del catálogo tiene 'rol: catalogo_clues'; la jerarquía se arma con ella");
+  const regionSource = [...catalog.sources.values()].find((s) => s.def.rol === "regionalizacion");
+  for (const [src, cols] of [[cluesSource, REQUIRED_CLUES_COLUMNS], [regionSource, REQUIRED_REGION_COLUMNS]] as const) {
+    const missing = src ? cols.filter((c) => !src.index.has(c)) : [];
+    if (src && missing.length) throw new MasbError("MASB_JERARQUIA_COLUMNAS", `la fuente '${src.name}' debe declarar las columnas ${missing.join(", ")}`, { file: src.file });
+  }
+  if ((extract.get(cluesSource.name) ?? []).length === 0) {
+    throw new MasbError("MASB_SIN_CATALOGO_CLUES", `el extracto no tiene el catálogo CLUES (fuente '${cluesSource.name}', archivos ${cluesSource.def.archivos.join(", ")}); sin él no hay jerarquía`);
+  }
+
+  let strictError: DataError | null = null;
+  const emitReject = (source: string, r: Rejection) => {
+    options.onReject?.({ ...r, source });
+    if (options.strict && !strictError) {
+      strictError = new DataError(r.code, r.reason, { file: r.file, line: r.line, columna: r.column, value: r.value });
+      throw strictError;
+    }
+  };
+  const problemFor = (p: FileProblem) => {
+    problems.push(p);
+    if (options.strict && p.fatal) throw new DataError(p.code, p.message, { file: p.file, line: p.line });
+  };
+  const finishFile = (report: FileReport) => {
+    files.push(report);
+    options.onProgress?.({ kind: "fin_archivo", report });
+  };
+
+  /** Reads every input of a hierarchy source, handing each accepted row to `onRow`, which may reject it. */
+  const readAll = async (source: Source, onRow: (row: unknown[], reject: (code: string, reason: string, column?: string, value?: string) => void) => void) => {
+    for (const input of extract.get(source.name) ?? []) {
+      const report: FileReport = { source: source.name, file: input.name, read: 0, accepted: 0, rejected: 0 };
+      options.onProgress?.({ kind: "archivo", source: source.name, file: input.name });
+      let line = -1;
+      let raw: string[] = [];
+      const rejectRow = (code: string, reason: string, column?: string, value?: string) => {
+        report.rejected++;
+        emitReject(source.name, { file: input.name, line, code, reason, column, value, raw });
+      };
+      const { read } = await readSource(source, input.name, input.open(), {
+        row(row, l, fields) {
+          line = l;
+          raw = fields;
+          onRow(row, rejectRow);
+        },
+        reject(r) {
+          report.rejected++;
+          emitReject(source.name, r);
+        },
+        problem: problemFor,
+      });
+      report.read = read;
+      report.accepted = read - report.rejected;
+      finishFile(report);
+    }
+  };
+
+  // 1. Regionalisation and the CLUES catalog: the hierarchy.
+  const regions = new Map<string, RegionInfo>();
+  if (regionSource) {
+    const ix = regionSource.index;
+    await readAll(regionSource, (row, reject) => {
+      const clues = row[ix.get("clues")!] as string | null;
+      if (!clues) return reject("MASB_CLAVE_VACIA", "renglón sin CLUES", "CLUES", "");
+      if (regions.has(clues)) return reject("MASB_CLAVE_DUPLICADA", `la CLUES ${clues} ya tiene regionalización en un renglón anterior`, "CLUES", clues);
+      regions.set(clues, {
+        region: String(row[ix.get("clave_region")!] ?? ""), regionNombre: String(row[ix.get("region")!] ?? ""),
+        zona: String(row[ix.get("clave_zona")!] ?? ""), zonaNombre: String(row[ix.get("zona")!] ?? ""),
+      });
+    });
+  }
+  const include = cluesSource.incluir ? compileFilter(cluesSource.incluir, cluesSource.scope) : () => true;
+  const reportsUnit = cluesSource.reporta ? compileFilter(cluesSource.reporta, cluesSource.scope) : () => true;
+  const units: UnitInfo[] = [];
+  const unitRows: unknown[][] = [];
+  const excluded: string[] = [];
+  const seenClues = new Set<string>();
+  const cx = cluesSource.index;
+  await readAll(cluesSource, (row, reject) => {
+    const clues = row[cx.get("clues")!] as string | null;
+    if (!clues) return reject("MASB_CLAVE_VACIA", "renglón sin CLUES", "CLUES", "");
+    if (seenClues.has(clues)) return reject("MASB_CLAVE_DUPLICADA", `la CLUES ${clues} aparece dos veces en el catálogo`, "CLUES", clues);
+    seenClues.add(clues);
+    if (!include(row, ctx0)) {
+      excluded.push(clues);
+      return;
+    }
+    const text = (name: string) => String(row[cx.get(name)!] ?? "").trim();
+    units.push({
+      clues, nombre: text("nombre"), entidad: text("clave_entidad").padStart(2, "0"), entidadNombre: text("entidad"),
+      jurisdiccion: text("clave_jurisdiccion"), jurisdiccionNombre: text("jurisdiccion"), reporta: reportsUnit(row, ctx0),
+    });
+    unitRows.push(row.slice());
+  });
+  const hierarchy = new Hierarchy(units, regions, excluded);
+  const parents = Float64Array.from(hierarchy.nodes.map((n) => n.parent));
+
+  // Aggregates with a condition on the unit: which nodes pass it (units only; rows attached
+  // higher up, such as births outside a unit, have no unit to test and do not count).
+  for (const sp of plan.sources.values()) {
+    for (const slot of sp.slots) {
+      if (!slot.aggregate.unidad) continue;
+      const test = compileFilter(slot.aggregate.unidad, cluesSource.scope);
+      slot.unitMask = new Uint8Array(hierarchy.size);
+      units.forEach((u, i) => {
+        if (test(unitRows[i], ctx0)) slot.unitMask![hierarchy.find("clues", u.clues)!] = 1;
+      });
+    }
+  }
+
+  // 2. One store per planned source; the catalog's own aggregates come from the rows kept above.
+  const stores = new Map<string, SourceStore>();
+  for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, hierarchy.size));
+  const cluesPlan = plan.sources.get(cluesSource.name);
+  if (cluesPlan) {
+    const accumulate = compileAccumulator(cluesPlan);
+    const bucket = stores.get(cluesSource.name)!.bucket(0);
+    const nodes = new Int32Array(cluesPlan.groups.length);
+    unitRows.forEach((row, i) => {
+      nodes.fill(hierarchy.find("clues", units[i].clues)!);
+      accumulate(row, nodes, bucket, ctx0);
+    });
+  }
+
+  // Tracing (explain): which nodes are inside the traced org unit.
+  let trace: Map<string, TraceEntry> | undefined;
+  let traced: Uint8Array | null = null;
+  const traceLines = options.trace?.lines ?? 5;
+  if (options.trace) {
+    const root = hierarchy.find(options.trace.nivel, options.trace.key);
+    if (root === undefined) throw new MasbError("MASB_UNIDAD_DESCONOCIDA", `${options.trace.nivel} '${options.trace.key}' no existe en la jerarquía del extracto`, { value: options.trace.key });
+    traced = new Uint8Array(hierarchy.size);
+    for (const n of hierarchy.nodes) if (hierarchy.contains(root, n.index)) traced[n.index] = 1;
+    trace = new Map();
+  }
+  const record = (source: string, slot: number, node: number, file: string, line: number, period: number) => {
+    if (!traced || !traced[node]) return;
+    const key = `${source}#${slot}`;
+    let e = trace!.get(key);
+    if (!e) trace!.set(key, (e = { source, slot, count: 0, first: [] }));
+    e.count++;
+    if (e.first.length < traceLines && !e.first.some((f) => f.file === file && f.line === line)) e.first.push({ file, line, period });
+  };
+  if (cluesPlan && traced) {
+    units.forEach((u, i) => {
+      const node = hierarchy.find("clues", u.clues)!;
+      cluesPlan.slots.forEach((slot) => {
+        if ((!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(unitRows[i], ctx0))) record(cluesSource.name, slot.index, node, "(catálogo CLUES)", 0, 0);
+      });
+    });
+  }
+
+  // 3. Every other needed source, one pass each, in name order (deterministic): here, or in
+  // worker threads that send back each file's partial sums, added here in that same order.
+  const reports = new Map<string, Map<string, Map<number, Uint8Array>>>();
+  let latest = -1;
+  const order = [...plan.sources.keys()].sort().filter((n) => n !== cluesSource.name);
+  for (const name of order) if (plan.sources.get(name)!.source.def.exige_reporte) reports.set(name, new Map());
+  const inputs = order.flatMap((name) => (extract.get(name) ?? []).map((input) => ({ name, input })));
+  const tasks: FileTask[] | null = inputs.every((x) => x.input.path !== undefined)
+    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0 }))
+    : null;
+  const threads = options.runner && tasks && !options.strict && !traced ? options.runner.threadsFor(tasks, options.workers) : 1;
+
+  if (threads > 1) {
+    const job: WorkerJob = {
+      catalog, indicators: indicators.map((i) => i.id), units, regions: [...regions], excluded,
+      unitMasks: Object.fromEntries(order.map((name) => [name, plan.sources.get(name)!.slots.map((s) => s.unitMask)])),
+    };
+    const waiting = new Map<number, FilePartial>();
+    let next = 0;
+    await options.runner!.run(job, tasks!, threads, {
+      progress: (e) => options.onProgress?.(e),
+      partial(p) {
+        // Sums are exact integers, so adding files in any order gives the same totals.
+        stores.get(p.report.source)!.add(p.buckets);
+        if (p.latest > latest) latest = p.latest;
+        waiting.set(p.index, p);
+        // Reports, rejections and problems come out in reading order, as in one thread.
+        for (let q = waiting.get(next); q; q = waiting.get(next)) {
+          waiting.delete(next++);
+          if (q.sent) reports.get(q.report.source)?.set(q.report.file, q.sent);
+          for (const r of q.rejections) emitReject(q.report.source, r);
+          for (const pr of q.problems) problemFor(pr);
+          finishFile(q.report);
+        }
+      },
+    });
+  } else {
+    for (const name of order) {
+      const sp = plan.sources.get(name)!;
+      const store = stores.get(name)!;
+      const reader = new SourceReader(sp, hierarchy);
+      for (const input of extract.get(name) ?? []) {
+        options.onProgress?.({ kind: "archivo", source: name, file: input.name });
+        const out = await reader.read(input.name, input.open(), store, {
+          reject: (r) => emitReject(name, r),
+          problem: problemFor,
+          progress: (read) => options.onProgress?.({ kind: "renglones", source: name, file: input.name, read }),
+          counted: traced ? (slot, node, line, period) => record(name, slot, node, input.name, line, period) : undefined,
+        });
+        if (out.latest > latest) latest = out.latest;
+        if (out.sent) reports.get(name)?.set(input.name, out.sent);
+        finishFile(out.report);
+      }
+    }
+  }
+  for (const store of stores.values()) store.rollUp(parents);
+  const missingSources = [...new Set(indicators.flatMap((i) => i.sources))].filter((s) => (extract.get(s) ?? []).length === 0).sort();
+  return { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
+}
+
+function periodColumns(source: Source): string {
+  const p = source.def.periodo ?? {};
+  return [p.fecha, p.anio, p.mes].filter(Boolean).join(", ");
+}
+
+/** Resolves a row to a node index, trying each declared key in order; a string is the reason to reject it. */
+interface Unplaced {
+  code: "MASB_CLAVE_DESCONOCIDA" | "MASB_FUERA_DE_RED" | "MASB_SIN_CLAVE";
+  reason: string;
+  column?: string;
+  value?: string;
+}
+
+function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefined, toNoEspecificada: boolean): (row: unknown[]) => number | Unplaced {
+  const attempts = (clave ?? [{ columna: "clues", nivel: "clues" as Nivel }]).map((k) => ({
+    at: source.index.get(k.columna)!,
+    column: k.columna,
+    header: originalName(source, k.columna),
+    nivel: k.nivel,
+    levelAt: k.nivel_columna ? source.index.get(k.nivel_columna)! : -1,
+    niveles: k.niveles ?? {},
+    empty: new Set(k.sin_valor ?? []),
+    // Rows usually come grouped by unit: remember the last key found.
+    lastKey: null as string | null,
+    lastNivel: undefined as Nivel | undefined,
+    lastNode: -1,
+  }));
+  const fallback = toNoEspecificada ? h.find("entidad", ENTIDAD_NO_ESPECIFICADA)! : -1;
+  return (row) => {
+    for (const a of attempts) {
+      const raw = row[a.at];
+      if (raw === null || raw === undefined) continue;
+      const key = typeof raw === "string" ? raw : String(raw);
+      if (a.empty.has(key)) continue;
+      const nivel = a.nivel ?? a.niveles[String(row[a.levelAt] ?? "")];
+      if (!nivel) return { code: "MASB_CLAVE_DESCONOCIDA", reason: `nivel '${String(row[a.levelAt])}' desconocido; se esperaba ${Object.keys(a.niveles).join(", ")}`, column: a.header, value: String(row[a.levelAt]) };
+      if (key === a.lastKey && nivel === a.lastNivel) return a.lastNode;
+      const node = h.find(nivel, key);
+      if (node !== undefined) {
+        a.lastKey = key;
+        a.lastNivel = nivel;
+        a.lastNode = node;
+        return node;
+      }
+      if (nivel === "clues") {
+        return h.excluded.has(key)
+          ? { code: "MASB_FUERA_DE_RED", reason: `la CLUES ${key} es de otra institución o no forma parte de la red (no está en la jerarquía)`, column: a.header, value: key }
+          : { code: "MASB_CLAVE_DESCONOCIDA", reason: `la CLUES ${key} no existe en el catálogo CLUES del extracto`, column: a.header, value: key };
+      }
+      return { code: "MASB_CLAVE_DESCONOCIDA", reason: `${nivel} '${key}' no existe en la jerarquía del extracto`, column: a.header, value: key };
+    }
+    if (fallback >= 0) return fallback;
+    return { code: "MASB_SIN_CLAVE", reason: `renglón sin clave de unidad (${attempts.map((a) => a.header).join(", ")} vacías o no especificadas)`, column: attempts[0].header, value: "" };
+  };
+}
+
+/** The header name a logical column is read from, for messages. */
+function originalName(source: Source, column: string): string {
+  const c = source.def.columnas.find((x) => x.nombre === column);
+  if (!c) return column;
+  if (c.de) return c.de.join("/");
+  return c.original === undefined ? c.nombre : Array.isArray(c.original) ? c.original[0] : c.original;
+}
+
+/** Resolves a row to its period bucket: a month index, a year's January, or 0; null when the date is unknown. */
+function periodOf(source: Source): (row: unknown[]) => number | null {
+  const p = source.def.periodo;
+  if (!p) return () => 0;
+  if (p.fecha) {
+    const at = source.index.get(p.fecha)!;
+    return (row) => {
+      const d = row[at];
+      return typeof d === "number" ? monthIndexOfDays(d) : null;
+    };
+  }
+  const ya = source.index.get(p.anio!)!;
+  const ma = p.mes ? source.index.get(p.mes)! : -1;
+  return (row) => {
+    const y = row[ya];
+    if (typeof y !== "number" || y < 1900 || y > 2200) return null;
+    if (ma < 0) return monthIndex(y, 1);
+    const m = row[ma];
+    if (typeof m !== "number" || m < 1 || m > 12) return null;
+    return monthIndex(y, m);
+  };
+}
