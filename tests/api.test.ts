@@ -83,3 +83,17 @@ describe("trace", () => {
     ]);
   });
 });
+
+describe("stocks", () => {
+  it("take each unit's own latest assessment, not the latest month of the whole source", async () => {
+    const catalog = await loadCatalog(catalogDir);
+    const cedula = (clues: string, mes: number, cumple: string) => ({ NIVEL: "CLUES", CLAVE: clues, ANIO: 2024, MES: mes, CEDULA: "SUPERVISION_UNIDAD", ITEM: "U-60", CUMPLE: cumple });
+    // GRIMB000001 was assessed in January (S) and not since; GRIMB000002 in March (N).
+    const result = await compute(catalog, { clues: clues(), cedulas: [cedula("GRIMB000001", 1, "S"), cedula("GRIMB000002", 3, "N")] }, { only: ["60"], period: "2024-03" });
+    const nacional = result.rows.find((r) => r.nivel === "nacional")!;
+    // numerador: the January S of GRIMB000001 still stands = 1; denominador: 2 units in operation → 1/2 × 100 = 50.0
+    expect(nacional).toMatchObject({ numerador: "1", denominador: "2", valor: "50.0" });
+    expect(result.rows.find((r) => r.clues === "GRIMB000001")).toMatchObject({ numerador: "1", valor: "100.0" });
+    expect(result.rows.find((r) => r.clues === "GRIMB000002")).toMatchObject({ numerador: "0", valor: "0.0" });
+  });
+});

@@ -6,16 +6,28 @@ import { TREND_COLUMNS } from "../scoring/trend.js";
 /** A writer turns result rows into the text of one format. Adding a format is one entry here. */
 export type Formatter = (rows: ResultRow[], options: { excel?: boolean }) => string;
 
+/** A CSV field as csv-stringify writes it by default: quoted (quotes doubled) only when it holds `"`, `,`, CR or LF. */
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
 const csv: Formatter = (rows, { excel }) => {
   // The trend columns follow the sixteen of DESIGN.md only when the rows carry them (`--tendencia`).
   const columns: (keyof ResultRow)[] = rows.length > 0 && rows[0].periodo_anterior !== undefined ? [...RESULT_COLUMNS, ...TREND_COLUMNS] : [...RESULT_COLUMNS];
   // Then the crude rate of standardised indicators and the confidence bounds, when some row carries them.
   columns.push(...METHOD_COLUMNS.filter((c) => rows.some((r) => r[c] !== undefined)));
-  const text = stringify(rows.map((r) => columns.map((c) => r[c] ?? "")), {
-    header: true,
-    columns: columns as string[],
-    record_delimiter: excel ? "windows" : "unix",
-  });
+  // Written here rather than with csv-stringify: the same bytes, ~7x faster on the 2 M rows of
+  // a national run (README, Performance), and no intermediate array per row.
+  const eol = excel ? "\r\n" : "\n";
+  const parts: string[] = [columns.map((c) => csvField(c)).join(",")];
+  for (const r of rows) {
+    let line = "";
+    for (let i = 0; i < columns.length; i++) {
+      const v = r[columns[i]];
+      const text = v === null || v === undefined ? "" : String(v);
+      line += i === 0 ? csvField(text) : `,${csvField(text)}`;
+    }
+    parts.push(line);
+  }
+  const text = parts.join(eol) + eol;
   return excel ? `\uFEFF${text}` : text;
 };
 
