@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Seeded generator of a national-scale monthly extract for `npm run bench`.
 //
-//   node bench/generate.mjs [outDir] [--scale N] [--quiet]
+//   node bench/generate.mjs [outDir] [--scale N] [--units N] [--quiet]
 //
 // Writes one month (March 2024) of a synthetic IMSS-BIENESTAR national extract in the same
 // real layouts as the demo extract (fixtures/generate.mjs; SOURCES-REAL.md): CLUES catalog
@@ -187,9 +187,9 @@ const PLACES = ['SAN JOSÉ', 'SANTA MARÍA', 'EL CARRIZAL', 'LA PEÑA', 'SAN MIG
 const AGE_GROUPS = ['00-04', '05-09', '10-14', '15-19', '20-24', '25-29', '30-34', '35-39', '40-44', '45-49', '50-54', '55-59', '60-64', '65-69', '70-74', '75-79', '80-84', '85+'];
 const PYRAMID = [0.088, 0.092, 0.095, 0.094, 0.086, 0.076, 0.07, 0.067, 0.062, 0.057, 0.052, 0.044, 0.036, 0.029, 0.022, 0.016, 0.01, 0.006];
 
-function buildWorld() {
+function buildWorld(imbUnits = IMB_UNITS) {
   const rng = rngFor('world');
-  const perEntidad = apportion(IMB_UNITS, ENTIDADES.map((e) => e[3]));
+  const perEntidad = apportion(imbUnits, ENTIDADES.map((e) => e[3]));
   const units = [];
   const zonas = [];
   const entidades = [];
@@ -230,7 +230,7 @@ function buildWorld() {
     }
   });
   const others = [];
-  for (let i = 0; i < OTHER_UNITS; i++) {
+  for (let i = 0; i < Math.round((OTHER_UNITS * imbUnits) / IMB_UNITS); i++) {
     const e = ENTIDADES[i % ENTIDADES.length];
     const inst = choice(rng, ['SSA', 'SSA', 'IMS', 'IST']);
     const mun = pad(int(rng, 1, 120), 3);
@@ -313,7 +313,7 @@ function sisApartados(scale) {
     families.get(fam).push(v);
   }
   for (const fam of ['CEX', 'DET', 'ENT', 'MAT', 'VAC', 'PFM', 'IRA', 'TBV', 'NUT', 'SMA', 'REF']) if (!families.has(fam)) families.set(fam, []);
-  const wanted = SIS_VARIABLES_PER_APARTADO * scale;
+  const wanted = Math.ceil(SIS_VARIABLES_PER_APARTADO * scale);
   const apartados = [];
   for (const [fam, vars] of families) {
     // Two-digit codes run out at 99: beyond that a family continues under a sibling prefix (CEX → CEY).
@@ -357,7 +357,7 @@ const DERHAB = weighted([['B', 60], ['B  ', 25], ['1', 8], ['2', 3], ['9', 4]]);
 function egresos(dir, world, scale) {
   const rng = rngFor('egresos');
   const t = new Table(dir, `EGRESOS_${YEAR}.txt`, EGRESOS_HEADER, { delimiter: '|', encoding: 'utf8bom' });
-  const perUnit = apportion(VOLUMES.discharges * scale, world.hospitals.map((h) => h.beds));
+  const perUnit = apportion(Math.round(VOLUMES.discharges * scale), world.hospitals.map((h) => h.beds));
   let id = 0;
   world.hospitals.forEach((h, i) => {
     for (let k = 0; k < perUnit[i]; k++) {
@@ -391,7 +391,7 @@ const CIE_ED = weighted([['J069', 16], ['A09X', 9], ['R509', 5], ['N390', 5], ['
 function urgencias(dir, world, scale) {
   const rng = rngFor('urgencias');
   const t = new Table(dir, `URGENCIAS_${YEAR}.txt`, URGENCIAS_HEADER.map((h) => h.toLowerCase()), { delimiter: '|', encoding: 'latin1' });
-  const perUnit = apportion(VOLUMES.ed * scale, world.edUnits.map((u) => (u.level === 2 ? u.beds * 2 : 15)));
+  const perUnit = apportion(Math.round(VOLUMES.ed * scale), world.edUnits.map((u) => (u.level === 2 ? u.beds * 2 : 15)));
   let id = 0;
   world.edUnits.forEach((u, i) => {
     for (let k = 0; k < perUnit[i]; k++) {
@@ -421,7 +421,7 @@ function nacimientos(dir, world, scale) {
   const rng = rngFor('sinac');
   const t = new Table(dir, `sinac_${YEAR}.csv`, SINAC_HEADER, { eol: '\r\n', quoteAll: true });
   const places = [...world.hospitals, ...world.edUnits.filter((u) => u.kind === 'CESSA')];
-  const perUnit = apportion(VOLUMES.births * scale, places.map((u) => (u.level === 2 ? u.beds : 4)));
+  const perUnit = apportion(Math.round(VOLUMES.births * scale), places.map((u) => (u.level === 2 ? u.beds : 4)));
   places.forEach((u, i) => {
     for (let k = 0; k < perUnit[i]; k++) {
       const day = dayInMonth(rng);
@@ -452,7 +452,7 @@ const CAUSES = weighted([['E119', 14], ['I219', 14], ['J189', 6], ['K703', 5], [
 function defunciones(dir, world, scale) {
   const rng = rngFor('defun');
   const t = new Table(dir, `DEFUN_${YEAR}.csv`, DEFUN_HEADER);
-  const perEntidad = apportion(VOLUMES.deaths * scale, ENTIDADES.map((e) => e[3]));
+  const perEntidad = apportion(Math.round(VOLUMES.deaths * scale), ENTIDADES.map((e) => e[3]));
   ENTIDADES.forEach(([ent], e) => {
     for (let k = 0; k < perEntidad[e]; k++) {
       const day = civil(dayInMonth(rng));
@@ -492,7 +492,7 @@ function personal(dir, world) {
 function recetas(dir, world, scale) {
   const rng = rngFor('recetas');
   const t = new Table(dir, `recetas_${YEAR}.csv`, ['CLUES', 'FOLIO_RECETA', 'FECHA_EMISION', 'CLAVES_PRESCRITAS', 'CLAVES_SURTIDAS', 'PIEZAS_PRESCRITAS', 'PIEZAS_SURTIDAS', 'EDAD_PACIENTE', 'CLAVES_ANTIBIOTICO', 'CLAVES_ANTIPSICOTICO', 'APEGO_GPC']);
-  const perUnit = apportion(VOLUMES.prescriptions * scale, world.active.map((u) => (u.level === 2 ? u.beds * 40 : u.population / 3)));
+  const perUnit = apportion(Math.round(VOLUMES.prescriptions * scale), world.active.map((u) => (u.level === 2 ? u.beds * 40 : u.population / 3)));
   const dates = Array.from({ length: MONTH_DAYS }, (_, d) => dmyDate(MONTH_START + d));
   world.active.forEach((u, i) => {
     for (let k = 0; k < perUnit[i]; k++) {
@@ -586,10 +586,10 @@ function fromSchema(dir, world, def) {
 
 // ---------------------------------------------------------------------------------------
 
-export function generate(outDir, { scale = 1, quiet = false } = {}) {
+export function generate(outDir, { scale = 1, units = IMB_UNITS, quiet = false } = {}) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const world = buildWorld();
+  const world = buildWorld(units);
   const files = [];
   const log = (r) => {
     files.push(r);
@@ -618,10 +618,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const scaleAt = args.indexOf('--scale');
   const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
-  const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale');
+  const unitsAt = args.indexOf('--units');
+  const units = unitsAt >= 0 ? Number(args[unitsAt + 1]) : IMB_UNITS;
+  const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale' && args[i - 1] !== '--units');
   const dir = resolve(positional[0] ?? join(tmpdir(), `masb-bench-x${scale}`));
   const t0 = performance.now();
-  const r = generate(dir, { scale, quiet: args.includes('--quiet') });
+  const r = generate(dir, { scale, units, quiet: args.includes('--quiet') });
   const bytes = r.files.reduce((s, f) => s + f.bytes, 0);
   process.stderr.write(`${dir}: ${r.files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${r.units} IMB units (${r.imbActive} in operation) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }

@@ -101,14 +101,24 @@ export async function compute(catalog: Catalog, extract: Extract, options: Compu
 /** Evaluates every selected indicator at every requested level for the period, from the partial sums. */
 export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { period: string; rows: ResultRow[] } {
   const end = resolvePeriod(ingested, options.period);
-  const levels = new Set<Nivel>(["nacional", ...(options.by ?? NIVELES)]);
   const rows: ResultRow[] = [];
+  for (const batch of evaluateEach(ingested, options)) for (const r of batch) rows.push(r);
+  return { period: monthLabel(end), rows };
+}
+
+/**
+ * The rows `evaluate` returns, one indicator at a time and in the same order: writers that
+ * stream (the CLI's CSV and NDJSON) hold one indicator's rows in memory, not a national
+ * result of millions of rows.
+ */
+export function* evaluateEach(ingested: Ingested, options: EvaluateOptions = {}): Generator<ResultRow[]> {
+  const end = resolvePeriod(ingested, options.period);
+  const levels = new Set<Nivel>(["nacional", ...(options.by ?? NIVELES)]);
   for (const ind of ingested.indicators) {
     const w = windowFor(end, options.ventana ?? ind.def.ventana);
     const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
-    rows.push(...evaluateIndicator(ind, ingested, w, levels, options.metas, previous, options));
+    yield evaluateIndicator(ind, ingested, w, levels, options.metas, previous, options);
   }
-  return { period: monthLabel(end), rows };
 }
 
 /** The month the windows end at: the requested one, or the latest with data. */

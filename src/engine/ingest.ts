@@ -7,7 +7,7 @@ import { readSource, type Chunks, type FileProblem, type Rejection, type RowSink
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
-import { SourceStore, type Bucket } from "./store.js";
+import { Bucket, SourceStore } from "./store.js";
 
 /** One input of a source: a name for messages and a way to get its bytes or text, once. */
 export interface SourceInput {
@@ -171,6 +171,66 @@ export interface FileRunner {
   /** How many threads it would use for these tasks; 1 or less means: read them here. */
   threadsFor(tasks: FileTask[], requested: number | undefined): number;
   run(job: WorkerJob, tasks: FileTask[], threads: number, on: { partial(p: FilePartial): void; progress(e: ProgressEvent): void }): Promise<void>;
+}
+
+/**
+ * An `Ingested` as another thread can rebuild it (`restoreIngested`), to evaluate some of its
+ * indicators there. Structured-clone friendly; the bucket arrays may be shared memory.
+ */
+export interface IngestedSnapshot {
+  catalog: Catalog;
+  indicators: string[];
+  units: UnitInfo[];
+  regions: [string, RegionInfo][];
+  excluded: string[];
+  unitMasks: Record<string, (Uint8Array | null)[]>;
+  stores: Record<string, PartialBucket[]>;
+  files: FileReport[];
+  problems: FileProblem[];
+  missingSources: string[];
+  latestMonth: number;
+  reports: Map<string, Map<string, Map<number, Uint8Array>>>;
+}
+
+/** What built each `Ingested`'s hierarchy, kept aside for `snapshotOf`. */
+const hierarchyInputs = new WeakMap<Ingested, Pick<IngestedSnapshot, "units" | "regions" | "excluded">>();
+
+/** The snapshot of an `Ingested` made by `ingest` (null for one built otherwise). */
+export function snapshotOf(ingested: Ingested): IngestedSnapshot | null {
+  const inputs = hierarchyInputs.get(ingested);
+  if (!inputs) return null;
+  const stores: Record<string, PartialBucket[]> = {};
+  const unitMasks: Record<string, (Uint8Array | null)[]> = {};
+  for (const [name, store] of ingested.stores) {
+    stores[name] = [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
+    unitMasks[name] = ingested.plan.sources.get(name)!.slots.map((s) => s.unitMask);
+  }
+  return {
+    catalog: ingested.catalog, indicators: ingested.indicators.map((i) => i.id), ...inputs, unitMasks, stores,
+    files: ingested.files, problems: ingested.problems, missingSources: ingested.missingSources, latestMonth: ingested.latestMonth, reports: ingested.reports,
+  };
+}
+
+/** Rebuilds an `Ingested` from its snapshot: the same plan, hierarchy and partial sums (rolled up already). */
+export function restoreIngested(s: IngestedSnapshot): Ingested {
+  const byId = new Map(s.catalog.indicators.map((i) => [i.id, i]));
+  const indicators = s.indicators.map((id) => byId.get(id)!);
+  const plan = planFor(s.catalog, indicators);
+  const hierarchy = new Hierarchy(s.units, new Map(s.regions), s.excluded);
+  const stores = new Map<string, SourceStore>();
+  for (const [name, sp] of plan.sources) {
+    const masks = s.unitMasks[name];
+    if (masks) sp.slots.forEach((slot, k) => (slot.unitMask = masks[k] ?? null));
+    const store = new SourceStore(sp, hierarchy.size);
+    for (const p of s.stores[name] ?? []) store.buckets.set(p.key, Bucket.over(p));
+    stores.set(name, store);
+  }
+  const ingested: Ingested = {
+    catalog: s.catalog, indicators, plan, stores, hierarchy, files: s.files, problems: s.problems,
+    missingSources: s.missingSources, latestMonth: s.latestMonth, reports: s.reports,
+  };
+  hierarchyInputs.set(ingested, { units: s.units, regions: s.regions, excluded: s.excluded });
+  return ingested;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -552,7 +612,9 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   }
   for (const store of stores.values()) store.rollUp(parents);
   const missingSources = [...new Set(indicators.flatMap((i) => i.sources))].filter((s) => (extract.get(s) ?? []).length === 0).sort();
-  return { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
+  const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
+  hierarchyInputs.set(ingested, { units, regions: [...regions], excluded });
+  return ingested;
 }
 
 function periodColumns(source: Source): string {

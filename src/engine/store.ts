@@ -7,16 +7,26 @@ import type { SourcePlan } from "./plan.js";
  * periods, never rows.
  */
 export class Bucket {
-  readonly a: Float64Array;
-  readonly b: Float64Array;
+  a: Float64Array;
+  b: Float64Array;
   readonly sets: Map<number, Set<unknown>>;
   /** Rows attached to each node (before roll-up: own rows; after: own and below). */
-  readonly rows: Float64Array;
+  rows: Float64Array;
   constructor(nNodes: number, nSlots: number) {
     this.a = new Float64Array(nNodes * nSlots);
     this.b = new Float64Array(nNodes * nSlots);
     this.sets = new Map();
     this.rows = new Float64Array(nNodes);
+  }
+
+  /** A bucket over arrays that already hold partial sums (another thread's, say). */
+  static over(p: { a: Float64Array; b: Float64Array; rows: Float64Array; sets: Map<number, Set<unknown>> }): Bucket {
+    const bucket = new Bucket(0, 0);
+    bucket.a = p.a;
+    bucket.b = p.b;
+    bucket.rows = p.rows;
+    for (const [k, v] of p.sets) bucket.sets.set(k, v);
+    return bucket;
   }
 }
 
@@ -33,6 +43,15 @@ export class SourceStore {
     let b = this.buckets.get(key);
     if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots)));
     return b;
+  }
+
+  /** Moves every bucket's arrays to the ones `move` returns (shared memory, so threads can read them without a copy). */
+  moveArrays(move: (x: Float64Array) => Float64Array): void {
+    for (const b of this.buckets.values()) {
+      b.a = move(b.a);
+      b.b = move(b.b);
+      b.rows = move(b.rows);
+    }
   }
 
   /** Adds partial sums of the same nodes and slots (one file read elsewhere) into this store's buckets. */

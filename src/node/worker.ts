@@ -1,34 +1,58 @@
 /**
- * A worker thread that reads fact files for `ingest` (see parallel.ts): it rebuilds the plan
- * and the hierarchy from the job once, then reads the files it is sent, one at a time, and
- * posts back each file's partial sums (transferred, not copied), rejections and report.
+ * A worker thread of parallel.ts. Two jobs:
+ * - `read`: rebuilds the plan and the hierarchy once, then reads the fact files it is sent,
+ *   one at a time, and posts back each file's partial sums (transferred, not copied),
+ *   rejections and report;
+ * - `evaluate`: rebuilds the ingested sums (shared memory, no copy), then evaluates the
+ *   indicators it is sent, one at a time, and posts back their rows as output text.
  */
 import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { readersFor, readPartial, type FileTask, type WorkerJob } from "../engine/ingest.js";
-import type { WorkerMessage } from "./parallel.js";
+import { evaluateEach, type EvaluateOptions } from "../engine/compute.js";
+import { readersFor, readPartial, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
+import { streamWriter } from "../output/index.js";
+import type { EvaluateJob, WorkerMessage } from "./parallel.js";
 
 const port = parentPort!;
-const { readers, nNodes } = readersFor(workerData as WorkerJob);
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const fail = (e: unknown) => {
+  const err = e as { name?: string; message?: string; code?: string; details?: unknown; stack?: string };
+  post({ kind: "error", error: { name: err.name ?? "Error", message: err.message ?? String(e), code: err.code, details: err.details, stack: err.stack } });
+};
+const data = workerData as { mode: "read"; job: WorkerJob } | ({ mode: "evaluate"; snapshot: IngestedSnapshot } & EvaluateJob);
 
-port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
-  if (m.kind === "fin") {
-    port.close();
-    return;
-  }
-  const task = m.task;
-  const chunks = createReadStream(task.path, { highWaterMark: 1 << 20 });
-  readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => post({ kind: "progress", index: task.index, read })).then(
-    (partial) => {
+if (data.mode === "read") {
+  const { readers, nNodes } = readersFor(data.job);
+  port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
+    if (m.kind === "fin") return port.close();
+    const task = m.task;
+    const chunks = createReadStream(task.path, { highWaterMark: 1 << 20 });
+    readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => post({ kind: "progress", index: task.index, read })).then((partial) => {
       const transfer: ArrayBuffer[] = [];
       for (const b of partial.buckets) transfer.push(b.a.buffer as ArrayBuffer, b.b.buffer as ArrayBuffer, b.rows.buffer as ArrayBuffer);
       for (const s of partial.sent?.values() ?? []) transfer.push(s.buffer as ArrayBuffer);
       post({ kind: "partial", partial }, transfer);
-    },
-    (e: unknown) => {
-      const err = e as { name?: string; message?: string; code?: string; details?: unknown; stack?: string };
-      post({ kind: "error", error: { name: err.name ?? "Error", message: err.message ?? String(e), code: err.code, details: err.details, stack: err.stack } });
-    },
-  );
-});
+    }, fail);
+  });
+} else {
+  const ingested = restoreIngested(data.snapshot);
+  const writer = streamWriter(data.format, data.sample, { excel: data.excel })!;
+  const options = data.options as EvaluateOptions;
+  const encoder = new TextEncoder();
+  port.on("message", (m: { kind: "indicator"; index: number } | { kind: "fin" }) => {
+    if (m.kind === "fin") return port.close();
+    try {
+      const one = { ...ingested, indicators: [ingested.indicators[m.index]] };
+      let text = "";
+      let count = 0;
+      for (const rows of evaluateEach(one, options)) {
+        count += rows.length;
+        text += writer.rows(rows);
+      }
+      const bytes = encoder.encode(text);
+      post({ kind: "text", index: m.index, bytes, count }, [bytes.buffer as ArrayBuffer]);
+    } catch (e) {
+      fail(e);
+    }
+  });
+}

@@ -1,13 +1,12 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { Option } from "commander";
 import { stringify } from "csv-stringify/sync";
 import { NIVELES, VENTANAS } from "../../catalog/schema.js";
-import { compute, type FileReport } from "../../engine/compute.js";
+import { evaluate, evaluateEach, ingest, type ComputeOptions, type FileReport, type Ingested, type ResultRow } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
-import { threadRunner } from "../../node/parallel.js";
-import { FORMATTERS, formatRows } from "../../output/index.js";
+import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
+import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
 import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
 import { metasOrNull } from "./report.js";
@@ -24,6 +23,39 @@ function confidenceLevel(value: string | boolean | undefined): number | undefine
   const level = n > 1 ? n / 100 : n;
   if (!(level >= 0.5 && level < 1)) throw new UsageError(`--ic: nivel de confianza '${value}' inválido; use por ejemplo 90, 95 o 99`);
   return level;
+}
+
+/** Writes the results, one indicator at a time where the format allows it (csv, ndjson); returns how many rows. */
+async function writeResults(
+  ingested: Ingested, options: ComputeOptions, format: string, sample: ResultRow[], excel: boolean, sink: NodeJS.WritableStream, own: boolean,
+): Promise<number> {
+  const put = (text: string | Uint8Array) => (text.length > 0 && !sink.write(text) ? new Promise<void>((res) => sink.once("drain", res)) : undefined);
+  const writer = streamWriter(format, sample, { excel });
+  let count = 0;
+  const threads = writer ? evaluationThreads(ingested, options.workers) : 1;
+  if (writer && threads > 1) {
+    await put(writer.head);
+    count = await evaluateInThreads(ingested, options, threads, { format, sample, excel }, put);
+    await put(writer.tail);
+  } else if (writer) {
+    await put(writer.head);
+    for (const rows of evaluateEach(ingested, options)) {
+      count += rows.length;
+      await put(writer.rows(rows));
+    }
+    await put(writer.tail);
+  } else {
+    const { rows } = evaluate(ingested, options);
+    count = rows.length;
+    await put(formatRows(rows, format, { excel }));
+  }
+  if (own) {
+    await new Promise<void>((res, rej) => {
+      sink.once("error", rej);
+      sink.end(() => res());
+    });
+  }
+  return count;
 }
 
 async function runCompute(io: Io, extractDir: string, o: Record<string, string | boolean | undefined>): Promise<number> {
@@ -45,7 +77,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   let rejStream: WriteStream | null = null;
   let rejCount = 0;
   const tty = Boolean(io.stderr.isTTY);
-  const result = await compute(catalog, extract, {
+  const options: ComputeOptions = {
     period: o.period as string | undefined,
     metas: metas.metas,
     tendencia: Boolean(o.tendencia),
@@ -69,7 +101,10 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
       if (e.kind === "renglones" && tty) io.stderr.write(`\r  ${e.source}: ${fmtInt(e.read)} renglones…`);
       if (e.kind === "fin_archivo") io.stderr.write(`${tty ? "\r\x1b[K" : ""}${fileSummary(e.report)}\n`);
     },
-  });
+  };
+  const result = await ingest(catalog, extract, options);
+  // The period (and the optional columns) from the national rows alone, before writing anything.
+  const { period, rows: sample } = evaluate(result, { ...options, by: [] });
   if (rejStream) await new Promise<void>((res) => (rejStream as WriteStream).end(res));
   for (const p of result.problems) {
     io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
@@ -77,11 +112,9 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   }
   if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
   if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
-  const text = formatRows(result.rows, format, { excel: Boolean(o.excel) });
-  if (out) await writeFile(out, text);
-  else io.stdout.write(text);
+  const count = await writeResults(result, options, format, sample, Boolean(o.excel), out ? createWriteStream(out) : io.stdout, Boolean(out));
   const read = result.files.reduce((s, f) => s + f.read, 0);
-  io.stderr.write(`periodo ${result.period}: ${result.indicators.length} indicadores, ${fmtInt(result.rows.length)} resultados; ${fmtInt(read)} renglones leídos, ${fmtInt(rejCount)} rechazados${rejCount ? ` (detalle en ${rejPath})` : ""}${out ? `; resultados en ${out}` : ""}\n`);
+  io.stderr.write(`periodo ${period}: ${result.indicators.length} indicadores, ${fmtInt(count)} resultados; ${fmtInt(read)} renglones leídos, ${fmtInt(rejCount)} rechazados${rejCount ? ` (detalle en ${rejPath})` : ""}${out ? `; resultados en ${out}` : ""}\n`);
   return result.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 }
 
