@@ -2,9 +2,10 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // worker: the worker threads that read fact files (src/node/parallel.ts loads ./worker.js beside the bundle).
-  entry: { index: "src/index.ts", cli: "src/cli/main.ts", worker: "src/node/worker.ts" },
+  // core: the browser/edge-safe entry (masb/core, and "." under the browser condition).
+  entry: { index: "src/index.ts", core: "src/core.ts", cli: "src/cli/main.ts", worker: "src/node/worker.ts" },
   format: ["esm", "cjs"],
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", core: "src/core.ts" } },
   sourcemap: true,
   clean: true,
   shims: true,

@@ -1,5 +1,4 @@
 import type { Problem } from "../errors.js";
-import { readCatalog } from "../node/catalog.js";
 import { buildCatalog, type BuildResult, type Catalog } from "./load.js";
 import type { CatalogText } from "./yaml.js";
 
@@ -85,24 +84,21 @@ function finish(result: BuildResult, empty: boolean, where: string): Validation 
 }
 
 /** Validates catalog texts, or a catalog directory, returning the catalog built as well. */
-export async function validateWithCatalog(input: CatalogText[] | string): Promise<Validation> {
-  if (typeof input === "string") {
-    const result = await readCatalog(input);
-    return finish(result, result.catalog.sources.size === 0 && result.catalog.indicators.length === 0 && result.problems.length === 0, input);
-  }
-  return finish(buildCatalog(input), input.length === 0, "(catálogo)");
+/** Validates YAML texts (in memory) and keeps the catalog built from them. */
+export function validateTexts(texts: CatalogText[]): Validation {
+  return finish(buildCatalog(texts), texts.length === 0, "(catálogo)");
+}
+
+/** Turns what reading a directory gave into a validation: sorted problems, and an empty directory is a problem. */
+export function validationOf(result: BuildResult, where: string): Validation {
+  return finish(result, result.catalog.sources.size === 0 && result.catalog.indicators.length === 0 && result.problems.length === 0, where);
 }
 
 /**
- * Checks a whole catalog, indicators and source schemas, and returns every problem at once,
- * each with file, line and column, sorted by position. An empty list means the catalog is valid.
- * Takes YAML texts (a service's own catalog) or a directory.
- *
- * ```ts
- * const problems = await validateCatalog("indicators");
- * for (const p of problems) console.log(`${p.file}:${p.line}:${p.column} ${p.code} ${p.message}`);
- * ```
+ * Checks a whole catalog given as YAML texts, indicators and source schemas, and returns
+ * every problem at once, each with file, line and column, sorted by position. An empty list
+ * means the catalog is valid. (`masb/node` adds a version that takes a directory.)
  */
-export async function validateCatalog(input: CatalogText[] | string): Promise<CatalogProblem[]> {
-  return (await validateWithCatalog(input)).problems;
+export function validateCatalogTexts(texts: CatalogText[]): CatalogProblem[] {
+  return validateTexts(texts).problems;
 }

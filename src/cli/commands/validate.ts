@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { Option } from "commander";
-import { validateWithCatalog } from "../../catalog/validate.js";
+import { validateWithCatalog } from "../../node/validate.js";
 import { MasbError } from "../../errors.js";
 import { defaultCatalogDir } from "../../node/catalog.js";
 import { formatProblems, PROBLEM_REPORTERS } from "../../output/problems.js";
