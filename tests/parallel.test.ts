@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate } from "../bench/generate.mjs";
 import { compute, loadCatalog, type ComputeResult, type Rejection } from "../src/index.js";
 import { openCounter } from "../src/node/extract.js";
+import { runCli } from "./helpers.js";
 
 // A reduced national extract (bench/generate.mjs: 600 units, 2 % of the monthly volumes, the
 // same layouts and the same deliberately bad rows), read in one thread and in worker threads.
@@ -48,6 +49,19 @@ describe("worker threads", () => {
     // The per-unit monthly reports (completeness) are the same too.
     expect([...two.result.reports.keys()]).toEqual([...one.result.reports.keys()]);
     for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
+  });
+
+  it("write byte-identical CSV, NDJSON and rejections from the CLI, reading and evaluating in threads", async () => {
+    for (const format of ["csv", "ndjson"]) {
+      const out = (w: number) => join(dir, `w${w}.${format}`);
+      const one = await runCli(["compute", extract.dir, "--workers", "1", "--format", format, "--out", out(1)]);
+      const two = await runCli(["compute", extract.dir, "--workers", "2", "--format", format, "--out", out(2)]);
+      expect(one.code).toBe(0);
+      expect(two.code).toBe(0);
+      expect(readFileSync(out(2)).equals(readFileSync(out(1)))).toBe(true);
+      expect(readFileSync(join(dir, `w2.rechazos.csv`)).equals(readFileSync(join(dir, `w1.rechazos.csv`)))).toBe(true);
+      expect(two.stderr).toBe(one.stderr.replaceAll(out(1), out(2)).replaceAll("w1.rechazos", "w2.rechazos"));
+    }
   });
 
   it("still open every file exactly once", async () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCatalog, compute } from "../../src/index.js";
+import { unidad } from "./helpers.js";
 
 /**
  * Estructura definitions computed from small in-memory extracts (rows keyed by the original
@@ -22,16 +23,6 @@ beforeAll(() => {
   catalog = built.catalog;
 });
 
-/** One CLUES catalog row of IMSS-BIENESTAR. */
-function unidad(clues: string, entidad: "12" | "18", over: Record<string, string> = {}): Record<string, string> {
-  return {
-    CLUES: clues, "CLAVE DE LA INSTITUCION": "IMB", "CLAVE DE LA ENTIDAD": entidad,
-    ENTIDAD: entidad === "12" ? "GUERRERO" : "NAYARIT", "CLAVE DEL MUNICIPIO": "001",
-    "CLAVE DE LA JURISDICCION": "01", JURISDICCION: "UNO", "NOMBRE DE LA UNIDAD": `UNIDAD ${clues}`,
-    "ESTATUS DE OPERACION": "EN OPERACION", "NIVEL ATENCION": "PRIMER NIVEL", "CAMAS EN AREA DE HOS": "0",
-    ...over,
-  };
-}
 
 const U1 = "GRIMB000001", U2 = "GRIMB000002", U3 = "GRIMB000003", U4 = "GRIMB000004", N1 = "NTIMB000001";
 const cluesRows = () => [

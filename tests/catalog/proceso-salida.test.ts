@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compute, loadCatalog } from "../../src/index.js";
+import { unidad } from "./helpers.js";
 
 /**
  * Proceso and salida definitions computed from small in-memory extracts (rows keyed by the
@@ -23,16 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(catalogDir, { recursive: true, force: true }));
 
-/** One CLUES catalog row of IMSS-BIENESTAR (primer nivel unless overridden). */
-function unidad(clues: string, entidad: "12" | "18", over: Record<string, string> = {}): Record<string, string> {
-  return {
-    CLUES: clues, "CLAVE DE LA INSTITUCION": "IMB", "CLAVE DE LA ENTIDAD": entidad,
-    ENTIDAD: entidad === "12" ? "GUERRERO" : "NAYARIT", "CLAVE DEL MUNICIPIO": "001",
-    "CLAVE DE LA JURISDICCION": "01", JURISDICCION: "UNO", "NOMBRE DE LA UNIDAD": `UNIDAD ${clues}`,
-    "ESTATUS DE OPERACION": "EN OPERACION", "NIVEL ATENCION": "PRIMER NIVEL", "CAMAS EN AREA DE HOS": "0",
-    ...over,
-  };
-}
 
 // Guerrero: two centros (U1, U2), one hospital (H1) and a centro fuera de operación (U4); Nayarit: one centro (N1).
 const U1 = "GRIMB000001", U2 = "GRIMB000002", H1 = "GRIMB000010", U4 = "GRIMB000004", N1 = "NTIMB000001";
