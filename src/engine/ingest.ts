@@ -281,6 +281,12 @@ export class SourceReader {
     const nodes = new Int32Array(this.sp.groups.length);
     const unique = source.def.unico?.map((c) => source.index.get(c)!);
     const seen = new Set<string>();
+    // When rows attach by their CLUES alone and the CLUES is one of the key columns, the node
+    // stands for it: duplicates are looked for per node and period, among the other key
+    // columns (often one: no string to build). A third of the pass, before.
+    const byUnit = unique !== undefined && unique.includes(source.index.get("clues") ?? -1) && attachesByCluesOnly(source);
+    const rest = byUnit ? unique.filter((i) => i !== source.index.get("clues")) : [];
+    const seenByNode: (Map<number, Set<string>> | undefined)[] = byUnit ? new Array(this.hierarchy.size) : [];
     const monthly = grainOf(source) === "mes";
     const nNodes = this.hierarchy.size;
     const sent = source.def.exige_reporte ? new Map<number, Uint8Array>() : null;
@@ -315,15 +321,23 @@ export class SourceReader {
           const key = period(row);
           if (key === null) return reject("MASB_PERIODO_INVALIDO", `el renglón no tiene fecha o periodo válido (${periodColumns(source)})`);
           if (unique) {
-            let k = String(key);
-            for (let i = 0; i < unique.length; i++) {
-              const v = row[unique[i]];
-              k += v === null || v === undefined ? "|" : `|${v as string}`;
+            let set: Set<string> = seen;
+            let k: string;
+            if (byUnit) {
+              let periods = seenByNode[at];
+              if (!periods) seenByNode[at] = periods = new Map();
+              set = periods.get(key)!;
+              if (!set) periods.set(key, (set = new Set()));
+              k = rest.length === 1 ? keyText(row[rest[0]]) : "";
+              for (let i = 0; rest.length > 1 && i < rest.length; i++) k += `|${keyText(row[rest[i]])}`;
+            } else {
+              k = String(key);
+              for (let i = 0; i < unique.length; i++) k += `|${keyText(row[unique[i]])}`;
             }
-            if (seen.has(k)) {
+            if (set.has(k)) {
               return reject("MASB_CLAVE_DUPLICADA", `renglón duplicado: ya hubo uno con ${source.def.unico!.join(", ")} = ${unique.map((i) => row[i]).join(", ")} en el periodo`);
             }
-            seen.add(k);
+            set.add(k);
           }
           lastNode = at;
           nodes[0] = at;
@@ -615,6 +629,16 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
   hierarchyInputs.set(ingested, { units, regions: [...regions], excluded });
   return ingested;
+}
+
+/** A key column's value as text; null counts as empty, as `join` does. */
+const keyText = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : String(v));
+
+/** True when the source's rows attach to a node by their `clues` column and nothing else. */
+function attachesByCluesOnly(source: Source): boolean {
+  const clave = source.def.clave;
+  if (!clave) return true;
+  return clave.length === 1 && clave[0].columna === "clues" && clave[0].nivel === "clues" && (clave[0].sin_valor ?? []).length === 0 && source.def.sin_clave !== "no_especificada";
 }
 
 function periodColumns(source: Source): string {

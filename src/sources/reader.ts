@@ -60,6 +60,8 @@ interface Binding {
   /** Reused for the decoder's raw fields: no allocation per row. */
   parts: string[];
   nulls: Set<string>;
+  /** The only null sentinel is the empty field (the usual case): a length test, no hashing. */
+  emptyIsOnlyNull: boolean;
   trim: boolean;
   codes?: Set<string>;
   tipo: ColumnaDef["tipo"];
@@ -234,6 +236,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         decoder: dec,
         parts: at.map(() => ""),
         nulls: new Set([...formatNulls, ...(c.nulos ?? [])]),
+        emptyIsOnlyNull: new Set([...formatNulls, ...(c.nulos ?? [])]).size === 1 && [...formatNulls, ...(c.nulos ?? [])][0] === "",
         trim: c.recortar,
         codes: c.codigos && c.rechazar_desconocidos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
         tipo: c.tipo,
@@ -336,7 +339,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       }
       let text = fields[b.at[0]];
       if (b.trim) text = trimmed(text);
-      if (b.nulls.has(text)) {
+      if (b.emptyIsOnlyNull ? text.length === 0 : b.nulls.has(text)) {
         row[i] = null;
         continue;
       }
