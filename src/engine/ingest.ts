@@ -177,13 +177,7 @@ export interface FileRunner {
  * An `Ingested` as another thread can rebuild it (`restoreIngested`), to evaluate some of its
  * indicators there. Structured-clone friendly; the bucket arrays may be shared memory.
  */
-export interface IngestedSnapshot {
-  catalog: Catalog;
-  indicators: string[];
-  units: UnitInfo[];
-  regions: [string, RegionInfo][];
-  excluded: string[];
-  unitMasks: Record<string, (Uint8Array | null)[]>;
+export interface IngestedSnapshot extends WorkerJob {
   stores: Record<string, PartialBucket[]>;
   files: FileReport[];
   problems: FileProblem[];
