@@ -6,9 +6,10 @@ import { overrideFor, type Metas } from "../scoring/metas.js";
 import { scoreValue, type Semaforo } from "../scoring/score.js";
 import { windowCovered } from "../scoring/trend.js";
 import {
-  aggregateAt, boundText, bucketsFor, stockAt, stockView, type StockView, exactText, indicatorValue, intervalFor, isUnstable, methodValue, observedWindow, termValue, D,
-  type Dec, type MethodOutcome,
+  aggregateRatio, boundText, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, isUnstable, methodValue, observedWindow, termsAt, termText, toDecimal,
+  type Dec, type Exact, type MethodOutcome,
 } from "./evaluate.js";
+import { differenceText, fixedText, type Ratio } from "./exact.js";
 import { monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
 import {
   grainOf, ingest, selectIndicators,
@@ -164,32 +165,40 @@ function evaluateIndicator(
   const observe = (win: Window) => observedWindow(win, eventSource && stores.get(eventSource.name), Boolean(eventSource) && grainOf(eventSource!) === "mes");
   /** Numerator, denominator and value of one node over one window's buckets. */
   const valueAt = (node: number, win: Window, keys: Map<string, number[] | StockView>) => {
-    const env: Record<string, Dec | null> = { dias_periodo: new D(win.days), meses_periodo: new D(win.months) };
+    const env: Record<string, Ratio | null> = { dias_periodo: { p: win.days, q: 1 }, meses_periodo: { p: win.months, q: 1 } };
     let attached = 0;
     for (const n of names) {
       const slot = slots[n];
       const store = stores.get(slot.aggregate.source)!;
       const ks = keys.get(n)!;
       if (Array.isArray(ks)) {
-        env[n] = aggregateAt(store, slot, node, ks);
+        env[n] = aggregateRatio(store, slot, node, ks);
         for (const k of ks) attached += store.buckets.get(k)!.rows[node];
       } else {
-        env[n] = stockAt(ks, slot, node);
+        env[n] = stockRatio(ks, slot, node);
         attached += ks.rows[node];
       }
     }
-    let num: Dec | null = null, den: Dec | null = null, valor: Dec | null = null;
+    let num: Exact | null = null, den: Exact | null = null;
+    /** The value rounded to the indicator's decimals, as text. */
+    let valor: string | null = null;
     let method: MethodOutcome | null = null;
     let partial = false;
     if (!pending && !sinDatos && ind.metodo) {
       const seen = observe(win);
-      method = methodValue(ind, ind.metodo, env, seen.window, level);
+      const decimals: Record<string, Dec | null> = {};
+      for (const [k, v] of Object.entries(env)) decimals[k] = v && toDecimal(v);
+      method = methodValue(ind, ind.metodo, decimals, seen.window, level);
       partial = seen.partial;
-      ({ num, den, valor } = method);
+      ({ num, den } = method);
+      valor = method.valor === null ? null : method.valor.toFixed(ind.def.decimales);
     } else if (!pending && !sinDatos) {
-      num = termValue(ind.numerador, env);
-      den = ind.denominador ? termValue(ind.denominador, env) : null;
-      if (num !== null && !(ind.denominador && (den === null || den.isZero()))) valor = indicatorValue(ind, num, den, win);
+      const terms = termsAt(ind, env);
+      ({ num, den } = terms);
+      if (terms.num !== null && !(ind.denominador && terms.den === null)) {
+        const k = indicatorValue(ind, terms.num, terms.den, win);
+        valor = k === null ? null : fixedText(k, ind.def.decimales);
+      }
     }
     return { attached, num, den, valor, method, partial };
   };
@@ -207,14 +216,14 @@ function evaluateIndicator(
     // Small numbers: with `suprimir`, an unreliable value is not shown at all.
     const hidden = Boolean(suprimir) && (estado === "inestable" || (estado === "incompleto" && isUnstable(ind, num, den)));
     const valor = hidden ? null : computed;
-    const valorText = valor === null ? null : valor.toFixed(ind.def.decimales);
+    const valorText = valor;
     const override = overrideFor(metas, ind.id, node);
     const score = scoreValue(ind.def, valorText, override);
     const meta = override.meta !== undefined ? override.meta : ind.def.meta;
     const row: ResultRow = {
       periodo: w.label, nivel: node.nivel, entidad: node.entidad, region: node.region, zona: node.zona, clues: node.clues,
       indicador: ind.id, nombre: ind.def.nombre, unidad: ind.def.unidad,
-      numerador: num === null ? null : exactText(num), denominador: den === null ? null : exactText(den),
+      numerador: num === null ? null : termText(num), denominador: den === null ? null : termText(den),
       valor: valorText, meta: meta === undefined || meta === null ? null : String(meta), logro: score.logro, semaforo: score.semaforo, estado,
     };
     if (ind.metodo?.metodo === "estandarizacion_directa") row.valor_crudo = hidden || !method?.crudo ? null : method.crudo.toFixed(ind.def.decimales);
@@ -226,8 +235,8 @@ function evaluateIndicator(
     if (previous) {
       const before = keysBefore ? valueAt(node.index, previous, keysBefore).valor : null;
       row.periodo_anterior = previous.label;
-      row.valor_anterior = before === null ? null : before.toFixed(ind.def.decimales);
-      row.cambio = before === null || valor === null ? null : valor.minus(before).toFixed(ind.def.decimales);
+      row.valor_anterior = before;
+      row.cambio = before === null || valor === null ? null : differenceText(valor, before, ind.def.decimales);
     }
     out.push(row);
   }

@@ -8,6 +8,9 @@ import { firstDay, yearOf } from "./periods.js";
 import type { SourceStore } from "./store.js";
 import type { MethodPlan } from "../catalog/methods.js";
 import {
+  bigScaledValue, evaluateBig, evaluateRatio, OVERFLOW, ratioBelow, ratioIsInteger, ratioNumber, ratioText, scaledValue, toBig, type BigRatio, type Ratio,
+} from "./exact.js";
+import {
   directStandardise, lifeTable, normalCI, poissonExactCI, sdg341, sullivan, tfr, wilsonCI, type Interval,
 } from "../methods/index.js";
 
@@ -95,20 +98,20 @@ export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Windo
 }
 
 /** Exact value of a stock view at one node (null for a mean of nothing). */
-export function stockAt(view: StockView, slot: Slot, node: number): Dec | null {
-  const sum = slot.factor === 1 ? new D(view.a[node]) : new D(view.a[node]).div(slot.factor);
-  if (slot.aggregate.kind === "promedio") return view.b[node] === 0 ? null : sum.div(view.b[node]);
-  return sum;
+export function stockRatio(view: StockView, slot: Slot, node: number): Ratio | null {
+  if (slot.aggregate.kind === "promedio") return view.b[node] === 0 ? null : meanRatio(view.a[node], slot.factor, view.b[node]);
+  return sumRatio(view.a[node], slot.factor);
 }
 
 /** Exact value of one aggregate at one node over the given buckets (null for a mean of nothing). */
-export function aggregateAt(store: SourceStore, slot: Slot, node: number, keys: number[]): Dec | null {
+export function aggregateRatio(store: SourceStore, slot: Slot, node: number, keys: number[]): Ratio | null {
   const at = node * store.nSlots + slot.index;
   const kind = slot.aggregate.kind;
   if (kind === "distintos") {
+    if (keys.length === 1) return { p: store.buckets.get(keys[0])!.sets.get(at)?.size ?? 0, q: 1 };
     const union = new Set<unknown>();
     for (const k of keys) for (const v of store.buckets.get(k)!.sets.get(at) ?? []) union.add(v);
-    return new D(union.size);
+    return { p: union.size, q: 1 };
   }
   let a = 0, b = 0;
   for (const k of keys) {
@@ -116,51 +119,61 @@ export function aggregateAt(store: SourceStore, slot: Slot, node: number, keys: 
     a += bucket.a[at];
     b += bucket.b[at];
   }
-  const sum = slot.factor === 1 ? new D(a) : new D(a).div(slot.factor);
-  if (kind === "promedio") return b === 0 ? null : sum.div(b);
-  return sum;
+  if (kind === "promedio") return b === 0 ? null : meanRatio(a, slot.factor, b);
+  return sumRatio(a, slot.factor);
 }
 
-/** Evaluates a numerator/denominator expression over aggregate values with exact decimals; null propagates, x/0 is null. */
-export function evalTerm(node: Node, env: Record<string, Dec | null>): Dec | null {
-  switch (node.kind) {
-    case "num":
-      return new D(node.value);
-    case "col":
-      return env[node.name] ?? null;
-    case "unary": {
-      const v = evalTerm(node.arg, env);
-      return v === null ? null : node.op === "-" ? v.neg() : null;
-    }
-    case "binary": {
-      const l = evalTerm(node.left, env);
-      const r = evalTerm(node.right, env);
-      if (l === null || r === null) return null;
-      switch (node.op) {
-        case "+": return l.plus(r);
-        case "-": return l.minus(r);
-        case "*": return l.times(r);
-        case "/": return r.isZero() ? null : l.div(r);
-        default: return null;
-      }
-    }
-    case "call": {
-      const args = node.args.map((a) => evalTerm(a, env));
-      if (node.name === "coalesce") return args.find((a) => a !== null) ?? null;
-      if (args.some((a) => a === null)) return null;
-      const xs = args as Dec[];
-      if (node.name === "abs") return xs[0].abs();
-      if (node.name === "min") return D.min(...xs);
-      if (node.name === "max") return D.max(...xs);
-      return null;
-    }
-    default:
-      return null;
+/** A sum of values scaled by `factor` (10^scale), as the exact rational it stands for. */
+function sumRatio(a: number, factor: number): Ratio {
+  if (factor === 1) return { p: a, q: 1 };
+  return reduce(a, factor);
+}
+
+function meanRatio(a: number, factor: number, n: number): Ratio {
+  return reduce(a, factor * n);
+}
+
+function reduce(p: number, q: number): Ratio {
+  let x = Math.abs(p), y = q;
+  while (y !== 0) [x, y] = [y, x % y];
+  return x > 1 ? { p: p / x, q: q / x } : { p, q };
+}
+
+/**
+ * Numerator and denominator of an indicator over its aggregates' values: rationals, exact;
+ * in doubles while they stay safe integers, else in BigInt (see exact.ts).
+ */
+export function termsAt(ind: Indicator, env: Record<string, Ratio | null>): { num: Ratio | BigRatio | null; den: Ratio | BigRatio | null } {
+  try {
+    return { num: termRatio(ind.numerador, env), den: ind.denominador ? termRatio(ind.denominador, env) : null };
+  } catch (e) {
+    if (e !== OVERFLOW) throw e;
   }
+  const big = bigEnv(env);
+  return { num: termBig(ind.numerador, big), den: ind.denominador ? termBig(ind.denominador, big) : null };
 }
 
-export function termValue(term: Term, env: Record<string, Dec | null>): Dec | null {
-  return term.kind === "agregado" ? env[term.name] ?? null : evalTerm(term.node, env);
+/** One term (numerator or denominator) over aggregate values; throws OVERFLOW past safe integers. */
+export function termRatio(term: Term, env: Record<string, Ratio | null>): Ratio | null {
+  return term.kind === "agregado" ? env[term.name] ?? null : evaluateRatio(term.node, env);
+}
+
+/** One term over aggregate values in BigInt, where nothing overflows (the fallback, and explain). */
+export function termBig(term: Term, env: Record<string, BigRatio | null>): BigRatio | null {
+  return term.kind === "agregado" ? env[term.name] ?? null : evaluateBig(term.node, env);
+}
+
+/** The values of an environment in BigInt. */
+export function bigEnv(env: Record<string, Ratio | null>): Record<string, BigRatio | null> {
+  const big: Record<string, BigRatio | null> = {};
+  for (const [k, v] of Object.entries(env)) big[k] = v && toBig(v);
+  return big;
+}
+
+/** A rational as a decimal.js number (methods and intervals compute from these). */
+export function toDecimal(r: Ratio | BigRatio): Dec {
+  const p = new D(r.p.toString());
+  return (typeof r.q === "number" ? r.q === 1 : r.q === 1n) ? p : p.div(r.q.toString());
 }
 
 export const UNIT_FACTOR: Record<Unidad, number> = {
@@ -174,16 +187,18 @@ export function exactText(d: Dec): string {
   return d.toDecimalPlaces(6).toString();
 }
 
-/** The value: numerator over denominator, times the unit's factor and, where asked, annualised; rounded once, half-up. */
-export function indicatorValue(ind: Indicator, num: Dec, den: Dec | null, w: Window): Dec | null {
-  let v = num;
-  if (den !== null) {
-    if (den.isZero()) return null;
-    v = v.div(den);
+/**
+ * The value: numerator over denominator, times the unit's factor and, where asked, annualised;
+ * rounded once, half away from zero, to the indicator's decimals. As an integer count of
+ * 10^−decimals; null when the denominator is zero.
+ */
+export function indicatorValue(ind: Indicator, num: Ratio | BigRatio, den: Ratio | BigRatio | null, w: Window): number | bigint | null {
+  const annual = ind.def.anualizar ? w.annualFactor : null;
+  if (typeof num.p === "number" && (den === null || typeof den.p === "number")) {
+    return scaledValue(num as Ratio, den as Ratio | null, UNIT_FACTOR[ind.def.unidad], annual, ind.def.decimales);
   }
-  v = v.times(UNIT_FACTOR[ind.def.unidad]);
-  if (ind.def.anualizar) v = v.times(w.annualFactor.num).div(w.annualFactor.den);
-  return v.toDecimalPlaces(ind.def.decimales, Decimal.ROUND_HALF_UP);
+  const big = (r: Ratio | BigRatio) => (typeof r.p === "number" ? toBig(r as Ratio) : (r as BigRatio));
+  return bigScaledValue(big(num), den && big(den), UNIT_FACTOR[ind.def.unidad], annual ?? { num: 1, den: 1 }, ind.def.decimales);
 }
 
 // ---------------------------------------------------------------- methods, intervals, small numbers
@@ -301,13 +316,13 @@ function countsEvents(ind: Indicator): boolean {
  * the exact Poisson interval for a rate (per 1 000, 10 000, 100 000), scaled like the value.
  * Null for everything else (sums, means, expressions, ratios of stocks).
  */
-export function intervalFor(ind: Indicator, num: Dec | null, den: Dec | null, w: Window, level: number): Interval | null {
-  if (num === null || den === null || !den.gt(0) || !num.isInteger() || !countsEvents(ind)) return null;
+export function intervalFor(ind: Indicator, num: Exact | null, den: Exact | null, w: Window, level: number): Interval | null {
+  if (num === null || den === null || !positive(den) || !isInteger(num) || !countsEvents(ind)) return null;
   const factor = UNIT_FACTOR[ind.def.unidad];
   const annual = ind.def.anualizar ? w.annualFactor.num / w.annualFactor.den : 1;
-  const x = num.toNumber(), n = den.toNumber();
+  const x = asNumber(num), n = asNumber(den);
   if (ind.def.unidad === "porcentaje") {
-    if (!den.isInteger() || x > n) return null;
+    if (!isInteger(den) || x > n) return null;
     const c = wilsonCI(x, n, level);
     return c && { lower: c.lower * factor * annual, upper: c.upper * factor * annual };
   }
@@ -316,6 +331,20 @@ export function intervalFor(ind: Indicator, num: Dec | null, den: Dec | null, w:
     return { lower: (c.lower / n) * factor * annual, upper: (c.upper / n) * factor * annual };
   }
   return null;
+}
+
+/** A numerator or denominator: exact rational (terms) or decimal (methods). */
+export type Exact = Ratio | BigRatio | Dec;
+
+const isDec = (x: Exact): x is Dec => x instanceof D;
+const isInteger = (x: Exact) => (isDec(x) ? x.isInteger() : ratioIsInteger(x));
+const asNumber = (x: Exact) => (isDec(x) ? x.toNumber() : ratioNumber(x));
+const positive = (x: Exact) => (isDec(x) ? x.gt(0) : x.p > 0); // a ratio's q is positive
+const below = (min: number, x: Exact) => (isDec(x) ? x.lt(min) : ratioBelow(x, min));
+
+/** Text of a numerator or denominator for the result columns: integers plain, others to 6 places at most. */
+export function termText(x: Exact): string {
+  return isDec(x) ? exactText(x) : ratioText(x);
 }
 
 /** Events below which an impact-dimension rate or a method is `inestable` when the indicator sets no minimum (NCHS: rates on fewer than 20 deaths). */
@@ -335,10 +364,10 @@ export function minimumsOf(ind: Indicator): { numerador?: number; denominador?: 
 }
 
 /** True when the numerator or the denominator is below the indicator's minimum: the value is unreliable. */
-export function isUnstable(ind: Indicator, num: Dec | null, den: Dec | null): boolean {
+export function isUnstable(ind: Indicator, num: Exact | null, den: Exact | null): boolean {
   const min = minimumsOf(ind);
-  if (min.numerador !== undefined && num !== null && num.lt(min.numerador)) return true;
-  if (min.denominador !== undefined && den !== null && den.lt(min.denominador)) return true;
+  if (min.numerador !== undefined && num !== null && below(min.numerador, num)) return true;
+  if (min.denominador !== undefined && den !== null && below(min.denominador, den)) return true;
   return false;
 }
 

@@ -1,7 +1,8 @@
 import type { Catalog, Indicator, Source, Term } from "../catalog/load.js";
 import type { Nivel } from "../catalog/schema.js";
 import { evaluate, ingest, resolvePeriod, type Extract, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
-import { aggregateAt, bucketsFor, D, exactText, termValue, type Dec, type Grain } from "../engine/evaluate.js";
+import { aggregateRatio, bucketsFor, termBig, type Grain } from "../engine/evaluate.js";
+import { ratioText, toBig, type BigRatio } from "../engine/exact.js";
 import { monthLabel, windowFor, type Window } from "../engine/periods.js";
 import { MasbError } from "../errors.js";
 import { formatExpr, type Node } from "../expr/index.js";
@@ -94,11 +95,11 @@ function grainOf(source: Source): Grain {
 
 const keyOf = (nivel: Nivel, r: ResultRow) => (nivel === "nacional" ? "nacional" : nivel === "entidad" ? r.entidad : nivel === "region" ? r.region : nivel === "zona" ? r.zona : r.clues);
 
-function withValues(node: Node, env: Record<string, Dec | null>): Node {
+function withValues(node: Node, env: Record<string, BigRatio | null>): Node {
   switch (node.kind) {
     case "col": {
       const v = env[node.name];
-      return v === undefined || v === null ? node : { kind: "num", value: v.toNumber(), integral: v.isInteger(), start: 0, end: 0 };
+      return v === undefined || v === null ? node : { kind: "num", value: Number(v.p) / Number(v.q), integral: v.p % v.q === 0n, start: 0, end: 0 };
     }
     case "unary":
       return { ...node, arg: withValues(node.arg, env) };
@@ -142,15 +143,17 @@ export async function drillDown(catalog: Catalog, extract: Extract, id: string, 
   const rowOf = (n: OrgNode) => byNode.get(`${n.nivel}|${n.key}`);
 
   const slots = ingested.plan.slotOf.get(ingested.indicators[0])!;
-  const env: Record<string, Dec | null> = { dias_periodo: new D(w.days), meses_periodo: new D(w.months) };
+  // Exact rationals in BigInt: explain evaluates one unit, so it need not try doubles first.
+  const env: Record<string, BigRatio | null> = { dias_periodo: { p: BigInt(w.days), q: 1n }, meses_periodo: { p: BigInt(w.months), q: 1n } };
   const keysOf = new Map<string, number[]>();
   for (const [name, slot] of Object.entries(slots)) {
     const store = ingested.stores.get(slot.aggregate.source)!;
     const keys = bucketsFor(store, grainOf(catalog.sources.get(slot.aggregate.source)!), slot.aggregate.periodo, w);
     keysOf.set(name, keys);
-    env[name] = aggregateAt(store, slot, node.index, keys);
+    const value = aggregateRatio(store, slot, node.index, keys);
+    env[name] = value && toBig(value);
   }
-  const show = (v: Dec | null | undefined) => (v === null || v === undefined ? null : exactText(v));
+  const show = (v: BigRatio | null | undefined) => (v === null || v === undefined ? null : ratioText(v));
   const keep = options.lines ?? 5;
   const cluesSource = [...catalog.sources.values()].find((s) => s.def.rol === "catalogo_clues")?.name;
   const rowsOf = (name: string): AggregateRows => {
@@ -189,14 +192,14 @@ export async function drillDown(catalog: Catalog, extract: Extract, id: string, 
   for (const [name, ref] of Object.entries(refs)) {
     if (ref.term.kind !== "expresion") continue;
     for (const sub of ref.term.names) aggregates.push(describe(sub, `${ref.termino} del indicador ${ref.indicador}`));
-    env[name] = termValue(ref.term, env);
+    env[name] = termBig(ref.term, env);
   }
 
   const terms: TermAt[] = [];
   for (const role of ["numerador", "denominador"] as const) {
     const term: Term | undefined = ind[role];
     if (!term) continue;
-    const value = show(termValue(term, env));
+    const value = show(termBig(term, env));
     const written = ind.def[role];
     if (term.kind === "agregado") terms.push({ role, value });
     else {

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import type { IndicadorDef } from "../catalog/schema.js";
+import { fixedText, logroTenths } from "../engine/exact.js";
 
 export type Semaforo = "verde" | "amarillo" | "rojo" | "sin_meta" | "sin_dato";
 
@@ -102,6 +103,7 @@ export function scoreValue(
   if (valor === null) return { logro: null, semaforo: "sin_dato" };
   const meta = override.meta !== undefined ? override.meta : def.meta;
   if (meta === undefined || meta === null) return { logro: null, semaforo: "sin_meta" };
-  const logro = logroOf(new Decimal(valor), new Decimal(meta), def.sentido).toDecimalPlaces(1, Decimal.ROUND_HALF_UP);
-  return { logro: logro.toFixed(1), semaforo: semaforoOf(logro.toNumber(), override.umbrales ?? umbralesOf(def)) };
+  // Exact: valor and meta are decimals, so the ratio is rounded once, as a person would.
+  const tenths = logroTenths(valor, String(meta), def.sentido === "mayor_es_mejor", LOGRO_CAP);
+  return { logro: fixedText(tenths, 1), semaforo: semaforoOf(tenths / 10, override.umbrales ?? umbralesOf(def)) };
 }
