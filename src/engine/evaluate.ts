@@ -65,17 +65,16 @@ export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Windo
   for (const k of keys) {
     const bucket = store.buckets.get(k)!;
     // Own = rolled-up value minus the children's rolled-up values (exact: integer sums).
+    const bk = slot.bIndex, nB = store.nB;
     for (let i = 0; i < n; i++) {
-      const at = i * store.nSlots + slot.index;
-      ownA[i] = bucket.a[at];
-      ownB[i] = bucket.b[at];
+      ownA[i] = bucket.a[i * store.nSlots + slot.index];
+      ownB[i] = bk < 0 ? 0 : bucket.b[i * nB + bk];
       ownRows[i] = bucket.rows[i];
     }
     for (let i = n - 1; i > 0; i--) {
       const p = parents[i];
-      const at = i * store.nSlots + slot.index;
-      ownA[p] -= bucket.a[at];
-      ownB[p] -= bucket.b[at];
+      ownA[p] -= bucket.a[i * store.nSlots + slot.index];
+      if (bk >= 0) ownB[p] -= bucket.b[i * nB + bk];
       ownRows[p] -= bucket.rows[i];
     }
     for (let i = 0; i < n; i++) {
@@ -114,10 +113,11 @@ export function aggregateRatio(store: SourceStore, slot: Slot, node: number, key
     return { p: union.size, q: 1 };
   }
   let a = 0, b = 0;
+  const bAt = node * store.nB + slot.bIndex;
   for (const k of keys) {
     const bucket = store.buckets.get(k)!;
     a += bucket.a[at];
-    b += bucket.b[at];
+    if (kind === "promedio") b += bucket.b[bAt];
   }
   if (kind === "promedio") return b === 0 ? null : meanRatio(a, slot.factor, b);
   return sumRatio(a, slot.factor);

@@ -170,7 +170,15 @@ export interface FilePartial {
 export interface FileRunner {
   /** How many threads it would use for these tasks; 1 or less means: read them here. */
   threadsFor(tasks: FileTask[], requested: number | undefined): number;
-  run(job: WorkerJob, tasks: FileTask[], threads: number, on: { partial(p: FilePartial): void; progress(e: ProgressEvent): void }): Promise<void>;
+  /**
+   * Reads the tasks in `threads` threads, handing each file's partial sums to `on.partial`.
+   * With `on.local`, this thread is one of them: it reads files too, between messages.
+   */
+  run(job: WorkerJob, tasks: FileTask[], threads: number, on: {
+    partial(p: FilePartial): void;
+    progress(e: ProgressEvent): void;
+    local?(task: FileTask): Promise<FilePartial>;
+  }): Promise<void>;
 }
 
 /**
@@ -582,8 +590,17 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     };
     const waiting = new Map<number, FilePartial>();
     let next = 0;
+    const readers = new Map<string, SourceReader>();
     await options.runner!.run(job, tasks!, threads, {
       progress: (e) => options.onProgress?.(e),
+      // This thread reads too: one thread fewer to start, and one copy less of the plan and hierarchy in memory.
+      local(task) {
+        let reader = readers.get(task.source);
+        if (!reader) readers.set(task.source, (reader = new SourceReader(plan.sources.get(task.source)!, hierarchy)));
+        const input = inputs[task.index].input;
+        const progress = (read: number) => options.onProgress?.({ kind: "renglones", source: task.source, file: task.file, read });
+        return readPartial(reader, hierarchy.size, task, input.open(), progress);
+      },
       partial(p) {
         // Sums are exact integers, so adding files in any order gives the same totals.
         stores.get(p.report.source)!.add(p.buckets);

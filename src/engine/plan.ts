@@ -16,12 +16,19 @@ export interface Slot {
   group: number;
   /** Nodes whose rows count, when the aggregate has a `unidad` condition (set once the hierarchy is known). */
   unitMask: Uint8Array | null;
+  /**
+   * Its column in the store's `b` (rows behind a sum or a mean), or −1: counts and distinct
+   * counts need none, and most slots are counts, so `b` holds only the others.
+   */
+  bIndex: number;
 }
 
 /** Everything the engine does with one source in its single pass. */
 export interface SourcePlan {
   source: Source;
   slots: Slot[];
+  /** Slots with a `b` column (sums and means). */
+  nB: number;
   /** Distinct key overrides of its aggregates (JSON text); group 0 is the source's own key. */
   groups: string[];
 }
@@ -45,7 +52,7 @@ export function planFor(catalog: Catalog, indicators: Indicator[]): Plan {
       if (!slot) {
         const source = catalog.sources.get(agg.source)!;
         let sp = sources.get(source.name);
-        if (!sp) sources.set(source.name, (sp = { source, slots: [], groups: [""] }));
+        if (!sp) sources.set(source.name, (sp = { source, slots: [], nB: 0, groups: [""] }));
         const groupKey = agg.clave ? JSON.stringify(agg.clave) : "";
         let group = sp.groups.indexOf(groupKey);
         if (group < 0) group = sp.groups.push(groupKey) - 1;
@@ -58,6 +65,7 @@ export function planFor(catalog: Catalog, indicators: Indicator[]): Plan {
           users: [],
           group,
           unitMask: null,
+          bIndex: agg.kind === "suma" || agg.kind === "promedio" ? sp.nB++ : -1,
         };
         sp.slots.push(slot);
         byKey.set(agg.key, slot);
@@ -80,6 +88,7 @@ const KIND = { conteo: 0, suma: 1, promedio: 1, distintos: 2 } as const;
 
 interface Step {
   k: number;
+  bk: number;
   kind: 0 | 1 | 2;
   group: number;
   unitMask: Uint8Array | null;
@@ -118,6 +127,7 @@ function equalityOn(node: Node): { column: string; values: unknown[] } | null {
 export function compileAccumulator(sp: SourcePlan): Accumulator {
   const scope = sp.source.scope;
   const nSlots = sp.slots.length;
+  const nB = sp.nB;
   const parts = sp.slots.map((s) => (s.aggregate.filter ? conjuncts(s.aggregate.filter) : []));
 
   // The dispatch column: the one most slots test for equality with literals.
@@ -155,7 +165,7 @@ export function compileAccumulator(sp: SourcePlan): Accumulator {
       atoms.push(a);
     }
     const step: Step = {
-      k, kind: KIND[slot.aggregate.kind], group: slot.group, unitMask: slot.unitMask, atoms, value: slot.value, factor: slot.factor,
+      k, bk: slot.bIndex, kind: KIND[slot.aggregate.kind], group: slot.group, unitMask: slot.unitMask, atoms, value: slot.value, factor: slot.factor,
     };
     if (keys === null) always.push(step);
     else for (const v of new Set(keys)) byValue.set(v, [...(byValue.get(v) ?? []), step]);
@@ -199,7 +209,7 @@ export function compileAccumulator(sp: SourcePlan): Accumulator {
         const v = st.value!(row, ctx);
         if (typeof v !== "number") continue; // null values do not count, as in SQL
         bucket.a[at] += st.factor === 1 ? v : Math.round(v * st.factor);
-        bucket.b[at]++;
+        bucket.b[node * nB + st.bk]++;
       } else {
         const v = st.value!(row, ctx);
         if (v === null || v === undefined) continue;

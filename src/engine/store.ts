@@ -2,8 +2,9 @@ import type { SourcePlan } from "./plan.js";
 
 /**
  * Partial sums of one source for one period bucket, for every node of the hierarchy:
- * `a[node * nSlots + slot]` holds the count or the exact (scaled integer) sum, `b` the count
- * behind a mean, `sets` the values of a distinct count. Memory follows nodes × aggregates ×
+ * `a[node * nSlots + slot]` holds the count or the exact (scaled integer) sum,
+ * `b[node * nB + slot.bIndex]` the rows behind a sum or a mean (counts need none), `sets` the
+ * values of a distinct count. Memory follows nodes × aggregates ×
  * periods, never rows.
  */
 export class Bucket {
@@ -12,16 +13,16 @@ export class Bucket {
   readonly sets: Map<number, Set<unknown>>;
   /** Rows attached to each node (before roll-up: own rows; after: own and below). */
   rows: Float64Array;
-  constructor(nNodes: number, nSlots: number) {
+  constructor(nNodes: number, nSlots: number, nB: number) {
     this.a = new Float64Array(nNodes * nSlots);
-    this.b = new Float64Array(nNodes * nSlots);
+    this.b = new Float64Array(nNodes * nB);
     this.sets = new Map();
     this.rows = new Float64Array(nNodes);
   }
 
   /** A bucket over arrays that already hold partial sums (another thread's, say). */
   static over(p: { a: Float64Array; b: Float64Array; rows: Float64Array; sets: Map<number, Set<unknown>> }): Bucket {
-    const bucket = new Bucket(0, 0);
+    const bucket = new Bucket(0, 0, 0);
     bucket.a = p.a;
     bucket.b = p.b;
     bucket.rows = p.rows;
@@ -35,13 +36,16 @@ export class SourceStore {
   readonly buckets = new Map<number, Bucket>();
   /** Rows accepted per bucket, for completeness and "which periods have data". */
   readonly nSlots: number;
+  /** Columns of `b`: the slots that are sums or means. */
+  readonly nB: number;
   constructor(readonly plan: SourcePlan, readonly nNodes: number) {
     this.nSlots = plan.slots.length;
+    this.nB = plan.nB;
   }
 
   bucket(key: number): Bucket {
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots)));
+    if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots, this.nB)));
     return b;
   }
 
@@ -59,10 +63,8 @@ export class SourceStore {
     for (const p of partials) {
       const b = this.bucket(p.key);
       const { a, b: bb, rows } = b;
-      for (let i = 0; i < a.length; i++) {
-        a[i] += p.a[i];
-        bb[i] += p.b[i];
-      }
+      for (let i = 0; i < a.length; i++) a[i] += p.a[i];
+      for (let i = 0; i < bb.length; i++) bb[i] += p.b[i];
       for (let i = 0; i < rows.length; i++) rows[i] += p.rows[i];
       for (const [at, set] of p.sets) {
         let target = b.sets.get(at);
@@ -78,15 +80,15 @@ export class SourceStore {
     const sorted = [...this.buckets].sort((x, y) => x[0] - y[0]);
     this.buckets.clear();
     for (const [k, b] of sorted) this.buckets.set(k, b);
-    const s = this.nSlots;
+    const s = this.nSlots, nB = this.nB;
     for (const b of this.buckets.values()) {
       for (let node = this.nNodes - 1; node > 0; node--) {
         const p = parent[node];
         b.rows[p] += b.rows[node];
+        for (let k = 0; k < nB; k++) b.b[p * nB + k] += b.b[node * nB + k];
         const from = node * s, to = p * s;
         for (let k = 0; k < s; k++) {
           b.a[to + k] += b.a[from + k];
-          b.b[to + k] += b.b[from + k];
           const set = b.sets.get(from + k);
           if (set) {
             let target = b.sets.get(to + k);

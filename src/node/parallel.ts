@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { EvaluateOptions, ResultRow } from "../engine/compute.js";
+import { evaluateEach, type EvaluateOptions, type ResultRow } from "../engine/compute.js";
+import { streamWriter, type StreamWriter } from "../output/index.js";
 import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent } from "../engine/ingest.js";
 import { MasbError } from "../errors.js";
 import { openCounter } from "./extract.js";
+import { collectIfGrown, collectionEnabled, collectNow } from "./gc.js";
 
 /**
  * Below this many bytes of fact files, starting threads costs more than it saves, and the
@@ -23,7 +25,9 @@ export type WorkerMessage =
   | { kind: "error"; error: { name: string; message: string; code?: string; details?: unknown; stack?: string } };
 
 /** Where the worker's code is: `worker.js` beside the bundle, or the TypeScript source through tsx (tests, development). */
-function startWorker(workerData: { mode: "read" | "evaluate"; [k: string]: unknown }): Worker {
+function startWorker(data: { mode: "read" | "evaluate"; [k: string]: unknown }): Worker {
+  // Workers collect garbage as this thread does (node/gc.ts).
+  const workerData = { ...data, collect: collectionEnabled() };
   const js = new URL("./worker.js", import.meta.url);
   // A young generation bigger than the default: the rows and strings of one file or one
   // indicator die young, and scavenging them less often cut evaluation time by ~15 % (README).
@@ -69,18 +73,26 @@ export function threadRunner(): FileRunner {
           for (const w of workers) void w.terminate();
           reject(e);
         };
-        const feed = (w: Worker) => {
-          const t = queue.shift();
-          if (!t) {
-            w.postMessage({ kind: "fin" });
-            return;
-          }
-          // The worker opens the file: count it here, where `one pass per source` is checked.
-          openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
-          on.progress({ kind: "archivo", source: t.source, file: t.file });
-          w.postMessage({ kind: "task", task: t });
+        const done = () => {
+          if (--running > 0 || failed) return;
+          if (queue.length) fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
+          else resolve();
         };
-        for (let i = 0; i < threads; i++) {
+        const next = (worker: boolean): FileTask | undefined => {
+          const t = queue.shift();
+          if (!t) return undefined;
+          // A worker opens the file itself: count it here, where `one pass per source` is checked
+          // (this thread's own reads count where they open, in openExtract).
+          if (worker) openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
+          on.progress({ kind: "archivo", source: t.source, file: t.file });
+          return t;
+        };
+        const feed = (w: Worker) => {
+          const t = next(true);
+          w.postMessage(t ? { kind: "task", task: t } : { kind: "fin" });
+        };
+        const local = on.local;
+        for (let i = local ? 1 : 0; i < threads; i++) {
           let w: Worker;
           try {
             w = startWorker({ mode: "read", job });
@@ -111,12 +123,16 @@ export function threadRunner(): FileRunner {
           w.on("exit", (code) => {
             if (failed) return;
             if (code !== 0) fail(new MasbError("MASB_HILO", `un hilo de lectura terminó con código ${code}`));
-            else if (--running === 0) {
-              if (queue.length) fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
-              else resolve();
-            }
+            else done();
           });
           feed(w);
+        }
+        if (local) {
+          // This thread takes files from the same queue, the opened file counted like the others'.
+          running++;
+          void (async () => {
+            for (let t = next(false); t && !failed; t = next(false)) on.partial(await local(t));
+          })().then(done, fail);
         }
       });
     },
@@ -132,6 +148,11 @@ export interface EvaluateJob {
   sample: ResultRow[];
   excel: boolean;
 }
+
+/** Output bytes evaluated but not yet written above which the evaluating threads wait for the writer. */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** Indicators evaluated ahead of the next one to write (they are written in catalog order). */
+const MAX_AHEAD = 16;
 
 /** Below this many result rows (indicators × org units), evaluating in one thread is faster. */
 export const PARALLEL_MIN_RESULTS = 200_000;
@@ -160,6 +181,8 @@ export async function evaluateInThreads(
       return shared;
     });
   }
+  // The arrays just copied to shared memory are garbage now: free them before the threads start.
+  collectNow();
   const snapshot = snapshotOf(ingested)!;
   const cloneable = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v !== "function" && !(v && typeof v === "object" && "threadsFor" in v)));
   const total = ingested.indicators.length;
@@ -168,6 +191,7 @@ export async function evaluateInThreads(
   let nextToWrite = 0;
   let count = 0;
   let writing: Promise<void> = Promise.resolve();
+  const writer = streamWriter(job.format, job.sample, { excel: job.excel })!;
   await new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     let running = 0;
@@ -178,8 +202,38 @@ export async function evaluateInThreads(
       for (const w of workers) void w.terminate();
       reject(e);
     };
-    const feed = (w: Worker) => w.postMessage(nextToSend < total ? { kind: "indicator", index: nextToSend++ } : { kind: "fin" });
-    for (let i = 0; i < threads; i++) {
+    const done = () => {
+      if (--running === 0 && !failed) resolve();
+    };
+    // Output waiting to be written is bounded: an evaluator waits while MAX_PENDING_BYTES
+    // are not yet written or MAX_AHEAD indicators are ahead of the next one to write.
+    let pending = 0;
+    const parked: Worker[] = [];
+    let wake: (() => void) | null = null;
+    const room = () => pending < MAX_PENDING_BYTES && nextToSend - nextToWrite < MAX_AHEAD;
+    const written = (n: number) => {
+      pending -= n;
+      while (parked.length && room()) feed(parked.shift()!);
+      wake?.();
+      wake = null;
+    };
+    const arrived = (index: number, text: { bytes: Uint8Array; count: number }) => {
+      texts.set(index, text);
+      pending += text.bytes.length;
+      // Write in catalog order, whatever order the indicators come back in.
+      for (let t = texts.get(nextToWrite); t; t = texts.get(nextToWrite)) {
+        texts.delete(nextToWrite++);
+        count += t.count;
+        const bytes = t.bytes;
+        writing = writing.then(() => write(bytes)).then(() => written(bytes.length), fail);
+      }
+    };
+    const feed = (w: Worker) => {
+      if (nextToSend >= total) w.postMessage({ kind: "fin" });
+      else if (!room()) parked.push(w);
+      else w.postMessage({ kind: "indicator", index: nextToSend++ });
+    };
+    for (let i = 1; i < threads; i++) {
       const w = startWorker({ mode: "evaluate", snapshot, ...job, options: cloneable });
       workers.push(w);
       running++;
@@ -187,25 +241,51 @@ export async function evaluateInThreads(
         if (failed) return;
         if (m.kind === "error") return fail(workerError(m));
         if (m.kind !== "text") return;
-        texts.set(m.index, m);
-        // Write in catalog order, whatever order the indicators come back in.
-        for (let t = texts.get(nextToWrite); t; t = texts.get(nextToWrite)) {
-          texts.delete(nextToWrite++);
-          count += t.count;
-          const bytes = t.bytes;
-          writing = writing.then(() => write(bytes));
-        }
+        arrived(m.index, m);
         feed(w);
       });
       w.on("error", fail);
       w.on("exit", (code) => {
         if (failed) return;
         if (code !== 0) fail(new MasbError("MASB_HILO", `un hilo de evaluación terminó con código ${code}`));
-        else if (--running === 0) resolve();
+        else done();
       });
       feed(w);
     }
+    // This thread evaluates too, one indicator at a time, letting the workers' messages in between.
+    running++;
+    void (async () => {
+      while (nextToSend < total && !failed) {
+        if (!room()) {
+          await new Promise<void>((res) => (wake = res));
+          continue;
+        }
+        const index = nextToSend++;
+        arrived(index, evaluateOne(ingested, index, options, writer));
+        collectIfGrown();
+        await new Promise<void>((res) => setImmediate(res));
+      }
+    })().then(done, fail);
   });
   await writing;
   return count;
+}
+
+/**
+ * The output text of one indicator (by its place in `ingested.indicators`), UTF-8: what a
+ * worker sends back and what this thread writes for the indicators it evaluates itself.
+ */
+export function evaluateOne(ingested: Ingested, index: number, options: EvaluateOptions, writer: StreamWriter): { bytes: Uint8Array; count: number } {
+  const one = { ...ingested, indicators: [ingested.indicators[index]] };
+  let text = "";
+  let count = 0;
+  for (const rows of evaluateEach(one, options)) {
+    count += rows.length;
+    text += writer.rows(rows);
+  }
+  // Buffer.from writes UTF-8 fastest; a small one sits in Node's shared pool, which must not
+  // be transferred to another thread, so that one is copied.
+  const buf = Buffer.from(text, "utf8");
+  const bytes = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length ? new Uint8Array(buf.buffer, 0, buf.length) : new Uint8Array(buf);
+  return { bytes, count };
 }

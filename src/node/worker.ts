@@ -8,10 +8,12 @@
  */
 import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { evaluateEach, type EvaluateOptions } from "../engine/compute.js";
+import type { EvaluateOptions } from "../engine/compute.js";
 import { readersFor, readPartial, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
 import { streamWriter } from "../output/index.js";
-import type { EvaluateJob, WorkerMessage } from "./parallel.js";
+import { evaluateOne, type EvaluateJob, type WorkerMessage } from "./parallel.js";
+import { READ_CHUNK_BYTES } from "./extract.js";
+import { collectIfGrown, enableCollection } from "./gc.js";
 
 const port = parentPort!;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -19,19 +21,24 @@ const fail = (e: unknown) => {
   const err = e as { name?: string; message?: string; code?: string; details?: unknown; stack?: string };
   post({ kind: "error", error: { name: err.name ?? "Error", message: err.message ?? String(e), code: err.code, details: err.details, stack: err.stack } });
 };
-const data = workerData as { mode: "read"; job: WorkerJob } | ({ mode: "evaluate"; snapshot: IngestedSnapshot } & EvaluateJob);
+const data = workerData as ({ mode: "read"; job: WorkerJob } | ({ mode: "evaluate"; snapshot: IngestedSnapshot } & EvaluateJob)) & { collect: boolean };
+if (data.collect) enableCollection();
 
 if (data.mode === "read") {
   const { readers, nNodes } = readersFor(data.job);
   port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
     const task = m.task;
-    const chunks = createReadStream(task.path, { highWaterMark: 1 << 20 });
-    readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => post({ kind: "progress", index: task.index, read })).then((partial) => {
+    const chunks = createReadStream(task.path, { highWaterMark: READ_CHUNK_BYTES });
+    readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => {
+      post({ kind: "progress", index: task.index, read });
+      collectIfGrown();
+    }).then((partial) => {
       const transfer: ArrayBuffer[] = [];
       for (const b of partial.buckets) transfer.push(b.a.buffer as ArrayBuffer, b.b.buffer as ArrayBuffer, b.rows.buffer as ArrayBuffer);
       for (const s of partial.sent?.values() ?? []) transfer.push(s.buffer as ArrayBuffer);
       post({ kind: "partial", partial }, transfer);
+      collectIfGrown();
     }, fail);
   });
 } else {
@@ -41,18 +48,9 @@ if (data.mode === "read") {
   port.on("message", (m: { kind: "indicator"; index: number } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
     try {
-      const one = { ...ingested, indicators: [ingested.indicators[m.index]] };
-      let text = "";
-      let count = 0;
-      for (const rows of evaluateEach(one, options)) {
-        count += rows.length;
-        text += writer.rows(rows);
-      }
-      // Buffer.from writes UTF-8 fastest; a small one sits in Node's shared pool, which must
-      // not be transferred, so that one is copied.
-      const buf = Buffer.from(text, "utf8");
-      const bytes = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length ? new Uint8Array(buf.buffer, 0, buf.length) : new Uint8Array(buf);
+      const { bytes, count } = evaluateOne(ingested, m.index, options, writer);
       post({ kind: "text", index: m.index, bytes, count }, [bytes.buffer as ArrayBuffer]);
+      collectIfGrown();
     } catch (e) {
       fail(e);
     }

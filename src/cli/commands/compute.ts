@@ -6,6 +6,7 @@ import { NIVELES, VENTANAS } from "../../catalog/schema.js";
 import { evaluate, evaluateEach, ingest, type ComputeOptions, type FileReport, type Ingested, type ResultRow } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
 import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
+import { collectIfGrown, collectNow, enableCollection } from "../../node/gc.js";
 import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
 import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
@@ -42,6 +43,7 @@ async function writeResults(
     for (const rows of evaluateEach(ingested, options)) {
       count += rows.length;
       await put(writer.rows(rows));
+      collectIfGrown();
     }
     await put(writer.tail);
   } else {
@@ -98,11 +100,15 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
       rejStream.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
     },
     onProgress(e) {
+      collectIfGrown();
       if (e.kind === "renglones" && tty) io.stderr.write(`\r  ${e.source}: ${fmtInt(e.read)} renglones…`);
       if (e.kind === "fin_archivo") io.stderr.write(`${tty ? "\r\x1b[K" : ""}${fileSummary(e.report)}\n`);
     },
   };
+  // A national run holds hundreds of MB: collect garbage as it goes, in every thread (node/gc.ts).
+  enableCollection();
   const result = await ingest(catalog, extract, options);
+  collectNow();
   // The period (and the optional columns) from the national rows alone, before writing anything.
   const { period, rows: sample } = evaluate(result, { ...options, by: [] });
   if (rejStream) await new Promise<void>((res) => (rejStream as WriteStream).end(res));
