@@ -149,7 +149,8 @@ function evaluateIndicator(
     const store = stores.get(slot.aggregate.source)!;
     const grain = grainOf(catalog.sources.get(slot.aggregate.source)!);
     if (slot.aggregate.periodo === "ultimo" && grain !== "ninguno" && slot.aggregate.kind !== "distintos") {
-      return [n, stockView(store, slot, grain, win, parents)];
+      const view = stockView(store, slot, grain, win, parents);
+      if (view) return [n, view];
     }
     return [n, bucketsFor(store, grain, slot.aggregate.periodo, win)];
   }));

@@ -48,14 +48,18 @@ export interface StockView {
   rows: Float64Array;
 }
 
-const stockCache = new WeakMap<Slot, Map<string, StockView>>();
-
-export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Window, parents: ArrayLike<number>): StockView {
-  let cache = stockCache.get(slot);
-  if (!cache) stockCache.set(slot, (cache = new Map()));
-  const id = `${w.start}-${w.end}`;
-  const hit = cache.get(id);
-  if (hit) return hit;
+/**
+ * The view of a stock, or null when the store has a single period at or before the end of
+ * the window: then each unit's latest period is that one, and the view is the (rolled-up)
+ * bucket itself, read like a flow. Views are not cached: one costs a pass over the nodes per
+ * period, and keeping one per stock slot (three arrays of every node) held 90 MB on a
+ * national extract.
+ */
+export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Window, parents: ArrayLike<number>): StockView | null {
+  const limit0 = grain === "mes" ? w.end : yearOf(w.end) * 12 + 11;
+  let periods = 0;
+  for (const k of store.buckets.keys()) if (k <= limit0) periods++;
+  if (periods <= 1) return null;
   const n = parents.length;
   const limit = grain === "mes" ? w.end : yearOf(w.end) * 12 + 11;
   const keys = [...store.buckets.keys()].filter((k) => k <= limit).sort((x, y) => y - x); // latest first
@@ -91,9 +95,7 @@ export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Windo
     b[p] += b[i];
     rows[p] += rows[i];
   }
-  const view = { a, b, rows };
-  cache.set(id, view);
-  return view;
+  return { a, b, rows };
 }
 
 /** Exact value of a stock view at one node (null for a mean of nothing). */

@@ -399,13 +399,19 @@ export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>
   return { readers, nNodes: hierarchy.size };
 }
 
-/** Reads one file into fresh partial sums (what a worker sends back). */
-export async function readPartial(reader: SourceReader, nNodes: number, task: FileTask, chunks: Chunks, progress: (read: number) => void): Promise<FilePartial> {
-  const store = new SourceStore(reader.sp, nNodes);
+/**
+ * Reads one file into fresh partial sums (what a worker sends back), or, given `into`, straight
+ * into that store (the thread that owns the stores: sums add up in any order) with no buckets
+ * in the partial.
+ */
+export async function readPartial(
+  reader: SourceReader, nNodes: number, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore,
+): Promise<FilePartial> {
+  const store = into ?? new SourceStore(reader.sp, nNodes);
   const rejections: Rejection[] = [];
   const problems: FileProblem[] = [];
   const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress });
-  const buckets = [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
+  const buckets = into ? [] : [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
   return { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
 }
 
@@ -599,7 +605,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
         if (!reader) readers.set(task.source, (reader = new SourceReader(plan.sources.get(task.source)!, hierarchy)));
         const input = inputs[task.index].input;
         const progress = (read: number) => options.onProgress?.({ kind: "renglones", source: task.source, file: task.file, read });
-        return readPartial(reader, hierarchy.size, task, input.open(), progress);
+        return readPartial(reader, hierarchy.size, task, input.open(), progress, stores.get(task.source));
       },
       partial(p) {
         // Sums are exact integers, so adding files in any order gives the same totals.

@@ -6,14 +6,13 @@
  * - `evaluate`: rebuilds the ingested sums (shared memory, no copy), then evaluates the
  *   indicators it is sent, one at a time, and posts back their rows as output text.
  */
-import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EvaluateOptions } from "../engine/compute.js";
 import { readersFor, readPartial, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
 import { streamWriter } from "../output/index.js";
 import { evaluateOne, type EvaluateJob, type WorkerMessage } from "./parallel.js";
-import { READ_CHUNK_BYTES } from "./extract.js";
-import { collectIfGrown, enableCollection } from "./gc.js";
+import { readChunks } from "./extract.js";
+import { collectIfGrown, enableCollection, EVALUATION_GROWTH_BYTES } from "./gc.js";
 
 const port = parentPort!;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -29,7 +28,7 @@ if (data.mode === "read") {
   port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
     const task = m.task;
-    const chunks = createReadStream(task.path, { highWaterMark: READ_CHUNK_BYTES });
+    const chunks = readChunks(task.path);
     readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => {
       post({ kind: "progress", index: task.index, read });
       collectIfGrown();
@@ -50,7 +49,7 @@ if (data.mode === "read") {
     try {
       const { bytes, count } = evaluateOne(ingested, m.index, options, writer);
       post({ kind: "text", index: m.index, bytes, count }, [bytes.buffer as ArrayBuffer]);
-      collectIfGrown();
+      collectIfGrown(EVALUATION_GROWTH_BYTES);
     } catch (e) {
       fail(e);
     }

@@ -6,7 +6,7 @@ import { NIVELES, VENTANAS } from "../../catalog/schema.js";
 import { evaluate, evaluateEach, ingest, type ComputeOptions, type FileReport, type Ingested, type ResultRow } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
 import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
-import { collectIfGrown, collectNow, enableCollection } from "../../node/gc.js";
+import { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "../../node/gc.js";
 import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
 import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
@@ -43,7 +43,7 @@ async function writeResults(
     for (const rows of evaluateEach(ingested, options)) {
       count += rows.length;
       await put(writer.rows(rows));
-      collectIfGrown();
+      collectIfGrown(EVALUATION_GROWTH_BYTES);
     }
     await put(writer.tail);
   } else {
