@@ -8,7 +8,7 @@ export type { CatalogText } from "./catalog/yaml.js";
 export type { AgregadoDef, FuenteDef, IndicadorDef, Nivel, Unidad, Ventana } from "./catalog/schema.js";
 export { NIVELES } from "./catalog/schema.js";
 export {
-  evaluate, evaluateEach, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
+  eachResult, evaluate, evaluateEach, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
   type ComputeOptions, type EvaluateOptions, type IngestOptions, type FileRunner, type Ingested, type TraceEntry, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
 } from "./engine/compute.js";
 export { CatalogError, DataError, MasbError, type Position, type Problem } from "./errors.js";

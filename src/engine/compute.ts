@@ -113,13 +113,23 @@ export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { p
  * result of millions of rows.
  */
 export function* evaluateEach(ingested: Ingested, options: EvaluateOptions = {}): Generator<ResultRow[]> {
+  for (const ind of ingested.indicators) {
+    const rows: ResultRow[] = [];
+    eachResult(ingested, ind, options, (r) => rows.push(r));
+    yield rows;
+  }
+}
+
+/**
+ * The rows of one indicator, handed to `emit` one by one as they are computed, in the order of
+ * `evaluateEach` (which collects them): for a caller that wants one indicator without the others.
+ */
+export function eachResult(ingested: Ingested, ind: Indicator, options: EvaluateOptions, emit: (row: ResultRow) => void): void {
   const end = resolvePeriod(ingested, options.period);
   const levels = new Set<Nivel>(["nacional", ...(options.by ?? NIVELES)]);
-  for (const ind of ingested.indicators) {
-    const w = windowFor(end, options.ventana ?? ind.def.ventana);
-    const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
-    yield evaluateIndicator(ind, ingested, w, levels, options.metas, previous, options);
-  }
+  const w = windowFor(end, options.ventana ?? ind.def.ventana);
+  const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
+  evaluateIndicator(ind, ingested, w, levels, emit, options.metas, previous, options);
 }
 
 /** The month the windows end at: the requested one, or the latest with data. */
@@ -134,9 +144,9 @@ export function resolvePeriod(ingested: Pick<Ingested, "latestMonth">, period: s
 }
 
 function evaluateIndicator(
-  ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, metas?: Metas, previous?: Window,
+  ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, emit: (row: ResultRow) => void, metas?: Metas, previous?: Window,
   { intervalos, suprimir }: Pick<EvaluateOptions, "intervalos" | "suprimir"> = {},
-): ResultRow[] {
+): void {
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
   const names = Object.keys(ind.aggregates);
@@ -203,7 +213,6 @@ function evaluateIndicator(
     }
     return { attached, num, den, valor, method, partial };
   };
-  const out: ResultRow[] = [];
   for (const node of h.nodes) {
     if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
     const { attached, num, den, valor: computed, method, partial } = valueAt(node.index, w, keysOf);
@@ -239,9 +248,8 @@ function evaluateIndicator(
       row.valor_anterior = before;
       row.cambio = before === null || valor === null ? null : differenceText(valor, before, ind.def.decimales);
     }
-    out.push(row);
+    emit(row);
   }
-  return out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { evaluateEach, type EvaluateOptions, type ResultRow } from "../engine/compute.js";
+import { eachResult, type EvaluateOptions, type ResultRow } from "../engine/compute.js";
 import { streamWriter, type StreamWriter } from "../output/index.js";
 import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent } from "../engine/ingest.js";
 import { MasbError } from "../errors.js";
@@ -276,13 +276,11 @@ export async function evaluateInThreads(
  * worker sends back and what this thread writes for the indicators it evaluates itself.
  */
 export function evaluateOne(ingested: Ingested, index: number, options: EvaluateOptions, writer: StreamWriter): { bytes: Uint8Array; count: number } {
-  const one = { ...ingested, indicators: [ingested.indicators[index]] };
-  let text = "";
-  let count = 0;
-  for (const rows of evaluateEach(one, options)) {
-    count += rows.length;
-    text += writer.rows(rows);
-  }
+  // All the rows first, then their text: measured faster than formatting each row as it comes.
+  const rows: ResultRow[] = [];
+  eachResult(ingested, ingested.indicators[index], options, (row) => rows.push(row));
+  const text = writer.rows(rows);
+  const count = rows.length;
   // Buffer.from writes UTF-8 fastest; a small one sits in Node's shared pool, which must not
   // be transferred to another thread, so that one is copied.
   const buf = Buffer.from(text, "utf8");

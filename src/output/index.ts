@@ -42,21 +42,21 @@ function csvLineWriter(columns: (keyof ResultRow)[], eol: string): (rows: Result
   };
   let periodo: string | null = null, periodoText = "";
   let indicador: string | null = null, nombre = "", unidad = "", indicatorText = "";
+  const line = (r: ResultRow): string => {
+    if (r.periodo !== periodo) periodoText = csvField((periodo = r.periodo));
+    if (r.indicador !== indicador || r.nombre !== nombre || r.unidad !== unidad) {
+      indicatorText = `${csvField((indicador = r.indicador))},${csvField((nombre = r.nombre))},${csvField((unidad = r.unidad))}`;
+    }
+    let text = `${periodoText},${r.nivel},${orgText(r)},${indicatorText},${r.numerador ?? ""},${r.denominador ?? ""},${r.valor ?? ""},${r.meta ?? ""},${r.logro ?? ""},${r.semaforo},${r.estado}`;
+    for (let i = 0; i < extra.length; i++) {
+      const v = r[extra[i]];
+      text += `,${v === null || v === undefined ? "" : csvField(String(v))}`;
+    }
+    return text + eol;
+  };
   return (rows) => {
     let out = "";
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k];
-      if (r.periodo !== periodo) periodoText = csvField((periodo = r.periodo));
-      if (r.indicador !== indicador || r.nombre !== nombre || r.unidad !== unidad) {
-        indicatorText = `${csvField((indicador = r.indicador))},${csvField((nombre = r.nombre))},${csvField((unidad = r.unidad))}`;
-      }
-      let line = `${periodoText},${r.nivel},${orgText(r)},${indicatorText},${r.numerador ?? ""},${r.denominador ?? ""},${r.valor ?? ""},${r.meta ?? ""},${r.logro ?? ""},${r.semaforo},${r.estado}`;
-      for (let i = 0; i < extra.length; i++) {
-        const v = r[extra[i]];
-        line += `,${v === null || v === undefined ? "" : csvField(String(v))}`;
-      }
-      out += line + eol;
-    }
+    for (let k = 0; k < rows.length; k++) out += line(rows[k]);
     return out;
   };
 }
@@ -120,6 +120,7 @@ export function streamWriter(format: string, sample: ResultRow[], options: { exc
   return null;
 }
 export type Format = keyof typeof FORMATTERS;
+
 
 export function formatRows(rows: ResultRow[], format: string, options: { excel?: boolean } = {}): string {
   const f = FORMATTERS[format];
