@@ -291,11 +291,14 @@ export function evaluateOne(ingested: Ingested, index: number, options: Evaluate
   // All the rows first, then their text: measured faster than formatting each row as it comes.
   const rows: ResultRow[] = [];
   eachResult(ingested, ingested.indicators[index], options, (row) => rows.push(row));
-  const text = writer.rows(rows);
   const count = rows.length;
+  if (writer.bytes) {
+    // A fresh buffer per indicator (the view may be shorter than it): transferable as it is.
+    return { bytes: writer.bytes(rows), count };
+  }
   // Buffer.from writes UTF-8 fastest; a small one sits in Node's shared pool, which must not
   // be transferred to another thread, so that one is copied.
-  const buf = Buffer.from(text, "utf8");
+  const buf = Buffer.from(writer.rows(rows), "utf8");
   const bytes = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length ? new Uint8Array(buf.buffer, 0, buf.length) : new Uint8Array(buf);
   return { bytes, count };
 }

@@ -42,7 +42,7 @@ async function writeResults(
     await put(writer.head);
     for (const rows of evaluateEach(ingested, options)) {
       count += rows.length;
-      await put(writer.rows(rows));
+      await put(writer.bytes ? writer.bytes(rows) : writer.rows(rows));
       collectIfGrown(EVALUATION_GROWTH_BYTES);
     }
     await put(writer.tail);
