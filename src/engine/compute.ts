@@ -3,13 +3,15 @@ import { METODOS, NIVELES, type Nivel, type Ventana } from "../catalog/schema.js
 import { MasbError } from "../errors.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy } from "../hierarchy/index.js";
 import { overrideFor, type Metas } from "../scoring/metas.js";
-import { scoreValue, type Semaforo } from "../scoring/score.js";
+import { scorer, type ScoreOverride, type Semaforo } from "../scoring/score.js";
 import { windowCovered } from "../scoring/trend.js";
 import {
-  aggregateRatio, boundText, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, isUnstable, methodValue, observedWindow, termsAt, termText, toDecimal,
+  aggregateRatio, boundText, bucketRatio, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, unstableTest, methodValue, observedWindow, termsAt, termText, toDecimal,
   type Dec, type Exact, type MethodOutcome,
 } from "./evaluate.js";
 import { differenceText, fixedText, type Ratio } from "./exact.js";
+import type { Slot } from "./plan.js";
+import type { Bucket, SourceStore } from "./store.js";
 import { monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
 import {
   grainOf, ingest, selectIndicators,
@@ -143,6 +145,18 @@ export function resolvePeriod(ingested: Pick<Ingested, "latestMonth">, period: s
   return ingested.latestMonth;
 }
 
+/** One aggregate of an indicator over a window: the buckets a flow sums, or a stock's view. */
+interface Part {
+  name: string;
+  slot: Slot;
+  store: SourceStore;
+  keys: number[];
+  buckets: Bucket[];
+  view: StockView | null;
+}
+
+const NO_OVERRIDE: ScoreOverride = Object.freeze({});
+
 function evaluateIndicator(
   ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, emit: (row: ResultRow) => void, metas?: Metas, previous?: Window,
   { intervalos, suprimir }: Pick<EvaluateOptions, "intervalos" | "suprimir"> = {},
@@ -154,16 +168,17 @@ function evaluateIndicator(
   const finest = NIVELES.indexOf(ind.desdeNivel);
   const parents = h.nodes.map((x) => x.parent);
   /** Per aggregate: the buckets a flow sums, or the unit-by-unit view of a stock. */
-  const keysFor = (win: Window) => new Map<string, number[] | StockView>(names.map((n) => {
-    const slot = slots[n];
+  const keysFor = (win: Window): Part[] => names.map((name) => {
+    const slot = slots[name];
     const store = stores.get(slot.aggregate.source)!;
     const grain = grainOf(catalog.sources.get(slot.aggregate.source)!);
     if (slot.aggregate.periodo === "ultimo" && grain !== "ninguno" && slot.aggregate.kind !== "distintos") {
       const view = stockView(store, slot, grain, win, parents);
-      if (view) return [n, view];
+      if (view) return { name, slot, store, keys: [], buckets: [], view };
     }
-    return [n, bucketsFor(store, grain, slot.aggregate.periodo, win)];
-  }));
+    const keys = bucketsFor(store, grain, slot.aggregate.periodo, win);
+    return { name, slot, store, keys, buckets: keys.map((k) => store.buckets.get(k)!), view: null };
+  });
   const keysOf = keysFor(w);
   // The trend compares with the window ending a month earlier, only where the extract covers it.
   const keysBefore = previous && windowCovered(ind, catalog, stores, previous) ? keysFor(previous) : null;
@@ -175,19 +190,19 @@ function evaluateIndicator(
   const eventSource = ind.metodo ? catalog.sources.get(ind.aggregates[ind.metodo.total].source) : undefined;
   const observe = (win: Window) => observedWindow(win, eventSource && stores.get(eventSource.name), Boolean(eventSource) && grainOf(eventSource!) === "mes");
   /** Numerator, denominator and value of one node over one window's buckets. */
-  const valueAt = (node: number, win: Window, keys: Map<string, number[] | StockView>) => {
+  const valueAt = (node: number, win: Window, parts: Part[]) => {
     const env: Record<string, Ratio | null> = { dias_periodo: { p: win.days, q: 1 }, meses_periodo: { p: win.months, q: 1 } };
     let attached = 0;
-    for (const n of names) {
-      const slot = slots[n];
-      const store = stores.get(slot.aggregate.source)!;
-      const ks = keys.get(n)!;
-      if (Array.isArray(ks)) {
-        env[n] = aggregateRatio(store, slot, node, ks);
-        for (const k of ks) attached += store.buckets.get(k)!.rows[node];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (part.view) {
+        env[part.name] = stockRatio(part.view, part.slot, node);
+        attached += part.view.rows[node];
       } else {
-        env[n] = stockRatio(ks, slot, node);
-        attached += ks.rows[node];
+        env[part.name] = part.buckets.length === 1 && part.slot.aggregate.kind !== "distintos"
+          ? bucketRatio(part.store, part.buckets[0], part.slot, node)
+          : aggregateRatio(part.store, part.slot, node, part.keys);
+        for (let b = 0; b < part.buckets.length; b++) attached += part.buckets[b].rows[node];
       }
     }
     let num: Exact | null = null, den: Exact | null = null;
@@ -195,6 +210,8 @@ function evaluateIndicator(
     let valor: string | null = null;
     let method: MethodOutcome | null = null;
     let partial = false;
+    /** The value as an exact ratio, when at hand (scoring need not parse its text). */
+    let exact: Ratio | undefined;
     if (!pending && !sinDatos && ind.metodo) {
       const seen = observe(win);
       const decimals: Record<string, Dec | null> = {};
@@ -209,32 +226,36 @@ function evaluateIndicator(
       if (terms.num !== null && !(ind.denominador && terms.den === null)) {
         const k = indicatorValue(ind, terms.num, terms.den, win);
         valor = k === null ? null : fixedText(k, ind.def.decimales);
+        if (typeof k === "number") exact = { p: k, q: 10 ** ind.def.decimales };
       }
     }
-    return { attached, num, den, valor, method, partial };
+    return { attached, num, den, valor, method, partial, exact };
   };
+  const score = scorer(ind.def);
+  const metaText = ind.def.meta === undefined || ind.def.meta === null ? null : String(ind.def.meta);
+  const unstable = unstableTest(ind);
   for (const node of h.nodes) {
     if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
-    const { attached, num, den, valor: computed, method, partial } = valueAt(node.index, w, keysOf);
+    const { attached, num, den, valor: computed, method, partial, exact } = valueAt(node.index, w, keysOf);
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let estado: ResultRow["estado"];
     if (pending) estado = "metodo_pendiente";
     else if (sinDatos) estado = "sin_datos";
     else if (computed === null) estado = method?.falta ?? "sin_denominador";
     else if (missingReports[node.index] > 0 || partial) estado = "incompleto";
-    else estado = isUnstable(ind, num, den) ? "inestable" : "ok";
+    else estado = unstable(num, den) ? "inestable" : "ok";
     // Small numbers: with `suprimir`, an unreliable value is not shown at all.
-    const hidden = Boolean(suprimir) && (estado === "inestable" || (estado === "incompleto" && isUnstable(ind, num, den)));
+    const hidden = Boolean(suprimir) && (estado === "inestable" || (estado === "incompleto" && unstable(num, den)));
     const valor = hidden ? null : computed;
     const valorText = valor;
-    const override = overrideFor(metas, ind.id, node);
-    const score = scoreValue(ind.def, valorText, override);
+    const override = metas ? overrideFor(metas, ind.id, node) : NO_OVERRIDE;
+    const scored = score(valorText, override, hidden ? undefined : exact);
     const meta = override.meta !== undefined ? override.meta : ind.def.meta;
     const row: ResultRow = {
       periodo: w.label, nivel: node.nivel, entidad: node.entidad, region: node.region, zona: node.zona, clues: node.clues,
       indicador: ind.id, nombre: ind.def.nombre, unidad: ind.def.unidad,
       numerador: num === null ? null : termText(num), denominador: den === null ? null : termText(den),
-      valor: valorText, meta: meta === undefined || meta === null ? null : String(meta), logro: score.logro, semaforo: score.semaforo, estado,
+      valor: valorText, meta: meta === undefined || meta === null ? null : meta === ind.def.meta ? metaText : String(meta), logro: scored.logro, semaforo: scored.semaforo, estado,
     };
     if (ind.metodo?.metodo === "estandarizacion_directa") row.valor_crudo = hidden || !method?.crudo ? null : method.crudo.toFixed(ind.def.decimales);
     if (intervalos) {

@@ -5,7 +5,7 @@ import type { Node } from "../expr/index.js";
 import type { Slot } from "./plan.js";
 import type { Window } from "./periods.js";
 import { firstDay, yearOf } from "./periods.js";
-import type { SourceStore } from "./store.js";
+import type { Bucket, SourceStore } from "./store.js";
 import type { MethodPlan } from "../catalog/methods.js";
 import {
   bigScaledValue, evaluateBig, evaluateRatio, OVERFLOW, ratioBelow, ratioIsInteger, ratioNumber, ratioText, scaledValue, toBig, type BigRatio, type Ratio,
@@ -122,6 +122,16 @@ export function aggregateRatio(store: SourceStore, slot: Slot, node: number, key
     if (kind === "promedio") b += bucket.b[bAt];
   }
   if (kind === "promedio") return b === 0 ? null : meanRatio(a, slot.factor, b);
+  return sumRatio(a, slot.factor);
+}
+
+/** The same for a flow read from one bucket (the common case: a window of one month). */
+export function bucketRatio(store: SourceStore, bucket: Bucket, slot: Slot, node: number): Ratio | null {
+  const a = bucket.a[node * store.nSlots + slot.index];
+  if (slot.aggregate.kind === "promedio") {
+    const b = bucket.b[node * store.nB + slot.bIndex];
+    return b === 0 ? null : meanRatio(a, slot.factor, b);
+  }
   return sumRatio(a, slot.factor);
 }
 
@@ -363,6 +373,14 @@ export function minimumsOf(ind: Indicator): { numerador?: number; denominador?: 
   const rate = ind.def.unidad === "por_1000" || ind.def.unidad === "por_10000" || ind.def.unidad === "por_100000";
   if (metodo || (ind.def.dimension === "impacto" && rate)) return { numerador: DEFAULT_MINIMO_NUMERADOR };
   return {};
+}
+
+/** `isUnstable` for one indicator, its minimums looked up once. */
+export function unstableTest(ind: Indicator): (num: Exact | null, den: Exact | null) => boolean {
+  const min = minimumsOf(ind);
+  if (min.numerador === undefined && min.denominador === undefined) return () => false;
+  return (num, den) =>
+    (min.numerador !== undefined && num !== null && below(min.numerador, num)) || (min.denominador !== undefined && den !== null && below(min.denominador, den));
 }
 
 /** True when the numerator or the denominator is below the indicator's minimum: the value is unreliable. */

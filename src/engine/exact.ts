@@ -304,7 +304,11 @@ export function decimalRatio(text: string): Ratio | BigRatio {
  * Where the ratio has no value the target is met or missed outright (see `logroOf`).
  */
 export function logroTenths(valor: string, meta: string, higherIsBetter: boolean, cap: number): number {
-  const v = decimalRatio(valor), m = decimalRatio(meta);
+  return logroTenthsOf(decimalRatio(valor), decimalRatio(meta), higherIsBetter, cap);
+}
+
+/** `logroTenths` of a value and a target already exact. */
+export function logroTenthsOf(v: Ratio | BigRatio, m: Ratio | BigRatio, higherIsBetter: boolean, cap: number): number {
   if (typeof v.p === "number" && typeof m.p === "number") {
     try {
       return tenthsOf(NUMBERS, v as Ratio, m as Ratio, higherIsBetter, cap, (n, d) => roundedQuotient(safe(n.p * d.q * 1000), safe(n.q * d.p)));

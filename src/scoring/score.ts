@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import type { IndicadorDef } from "../catalog/schema.js";
-import { fixedText, logroTenths } from "../engine/exact.js";
+import { decimalRatio, fixedText, logroTenthsOf, type BigRatio, type Ratio } from "../engine/exact.js";
 
 export type Semaforo = "verde" | "amarillo" | "rojo" | "sin_meta" | "sin_dato";
 
@@ -100,10 +100,26 @@ export function scoreValue(
   valor: string | null,
   override: ScoreOverride = {},
 ): Score {
-  if (valor === null) return { logro: null, semaforo: "sin_dato" };
-  const meta = override.meta !== undefined ? override.meta : def.meta;
-  if (meta === undefined || meta === null) return { logro: null, semaforo: "sin_meta" };
-  // Exact: valor and meta are decimals, so the ratio is rounded once, as a person would.
-  const tenths = logroTenths(valor, String(meta), def.sentido === "mayor_es_mejor", LOGRO_CAP);
-  return { logro: fixedText(tenths, 1), semaforo: semaforoOf(tenths / 10, override.umbrales ?? umbralesOf(def)) };
+  return scorer(def)(valor, override);
+}
+
+/**
+ * `scoreValue` for the many values of one indicator: its bands and its target's exact value
+ * worked out once (a run's override may bring another target: each is parsed once too).
+ * `exact` is the value as a ratio when the caller has it, so that its text need not be parsed.
+ */
+export function scorer(def: Pick<IndicadorDef, "meta" | "sentido" | "umbrales">): (valor: string | null, override: ScoreOverride, exact?: Ratio) => Score {
+  const bands = umbralesOf(def);
+  const higher = def.sentido === "mayor_es_mejor";
+  const targets = new Map<string | number, Ratio | BigRatio>();
+  return (valor, override, exact) => {
+    if (valor === null) return { logro: null, semaforo: "sin_dato" };
+    const meta = override.meta !== undefined ? override.meta : def.meta;
+    if (meta === undefined || meta === null) return { logro: null, semaforo: "sin_meta" };
+    let target = targets.get(meta);
+    if (!target) targets.set(meta, (target = decimalRatio(String(meta))));
+    // Exact: valor and meta are decimals, so the ratio is rounded once, as a person would.
+    const tenths = logroTenthsOf(exact ?? decimalRatio(valor), target, higher, LOGRO_CAP);
+    return { logro: fixedText(tenths, 1), semaforo: semaforoOf(tenths / 10, override.umbrales ?? bands) };
+  };
 }
