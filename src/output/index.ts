@@ -48,16 +48,17 @@ function csvLineWriter(columns: (keyof ResultRow)[], eol: string): { text(rows: 
   };
   let periodo: string | null = null, periodoPiece = piece("");
   let indicador: string | null = null, nombre = "", unidad = "", indicatorPiece = piece("");
-  const tails = new Map<string, Piece>();
+  const tails = new Map<string, Map<string, Piece>>();
   /** Sets the cached pieces for a row: period, indicator; returns the `semaforo,estado` piece. */
   const pieces = (r: ResultRow): Piece => {
     if (r.periodo !== periodo) periodoPiece = piece(`${csvField((periodo = r.periodo))},`);
     if (r.indicador !== indicador || r.nombre !== nombre || r.unidad !== unidad) {
       indicatorPiece = piece(`${csvField((indicador = r.indicador))},${csvField((nombre = r.nombre))},${csvField((unidad = r.unidad))},`);
     }
-    const key = `${r.semaforo},${r.estado}`;
-    let tail = tails.get(key);
-    if (!tail) tails.set(key, (tail = piece(`,${csvField(r.semaforo)},${csvField(r.estado)}`)));
+    let bySemaforo = tails.get(r.semaforo);
+    if (!bySemaforo) tails.set(r.semaforo, (bySemaforo = new Map()));
+    let tail = bySemaforo.get(r.estado);
+    if (!tail) bySemaforo.set(r.estado, (tail = piece(`,${csvField(r.semaforo)},${csvField(r.estado)}`)));
     return tail;
   };
   const extraText = (r: ResultRow): string => {
@@ -117,7 +118,22 @@ function csvLineWriter(columns: (keyof ResultRow)[], eol: string): { text(rows: 
         for (let i = 0; i < logro.length; i++) buf[len + i] = logro.charCodeAt(i);
         len += logro.length;
         put(bytesOf(tail));
-        if (extra.length) put(encoder.encode(extraText(r)));
+        for (let i = 0; i < extra.length; i++) {
+          // Optional columns (valor_crudo, intervals, trend): mostly empty, numbers otherwise.
+          const v = r[extra[i]];
+          room(1);
+          buf[len++] = 44; // ,
+          if (v === null || v === undefined) continue;
+          const t = csvField(String(v));
+          let ascii = true;
+          for (let j = 0; j < t.length && ascii; j++) ascii = t.charCodeAt(j) < 128;
+          if (!ascii) put(encoder.encode(t));
+          else {
+            room(t.length);
+            for (let j = 0; j < t.length; j++) buf[len + j] = t.charCodeAt(j);
+            len += t.length;
+          }
+        }
         put(eolBytes);
       }
       return buf.subarray(0, len);
