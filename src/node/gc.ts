@@ -46,9 +46,16 @@ export function enableCollection(): boolean {
 
 export const collectionEnabled = (): boolean => gc !== null;
 
-/** Collects when the heap has grown by `growth` bytes since the last collection; cheap otherwise (one heap statistics call). */
+/**
+ * Resident memory of the process (all its threads) below which nothing is collected: a full
+ * collection costs a thread tens of ms, and a run that stays small need not pay for any. Above
+ * it, each thread collects whenever its heap has grown by the given amount.
+ */
+export const RSS_SOFT_LIMIT_BYTES = 360 * 1024 * 1024;
+
+/** Collects when the heap has grown by `growth` bytes since the last collection and the process is above `RSS_SOFT_LIMIT_BYTES`; cheap otherwise. */
 export function collectIfGrown(growth = COLLECT_GROWTH_BYTES): void {
-  if (!gc || inUse() < base + growth) return;
+  if (!gc || inUse() < base + growth || process.memoryUsage.rss() < RSS_SOFT_LIMIT_BYTES) return;
   collectNow();
 }
 
