@@ -53,9 +53,21 @@ export const collectionEnabled = (): boolean => gc !== null;
  */
 export const RSS_SOFT_LIMIT_BYTES = 360 * 1024 * 1024;
 
-/** Collects when the heap has grown by `growth` bytes since the last collection and the process is above `RSS_SOFT_LIMIT_BYTES`; cheap otherwise. */
+/** Above this, a thread collects as soon as its heap has grown by `TIGHT_GROWTH_BYTES`: the last margin before 500 MB. */
+export const RSS_TIGHT_LIMIT_BYTES = 460 * 1024 * 1024;
+export const TIGHT_GROWTH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Collects when the heap has grown by `growth` bytes since the last collection and the
+ * process is above `RSS_SOFT_LIMIT_BYTES` (by `TIGHT_GROWTH_BYTES` above
+ * `RSS_TIGHT_LIMIT_BYTES`); cheap otherwise.
+ */
 export function collectIfGrown(growth = COLLECT_GROWTH_BYTES): void {
-  if (!gc || inUse() < base + growth || process.memoryUsage.rss() < RSS_SOFT_LIMIT_BYTES) return;
+  if (!gc) return;
+  const grown = inUse() - base;
+  if (grown < TIGHT_GROWTH_BYTES) return;
+  const rss = process.memoryUsage.rss();
+  if (rss < RSS_SOFT_LIMIT_BYTES || (grown < growth && rss < RSS_TIGHT_LIMIT_BYTES)) return;
   collectNow();
 }
 
