@@ -1,10 +1,10 @@
 /**
- * Full garbage collections where a thread has just dropped much memory, for long runs on
- * national extracts. V8 lets the old generation grow to several times the live memory before
- * it collects: reading one 109 MB file, a thread's heap went from 65 to 235 MB with 60 MB
- * live, and each thread did so at once. A full collection of a heap that small takes ~5 ms,
- * so collecting whenever the heap has grown by `COLLECT_GROWTH_BYTES` since the last one keeps
- * peak RSS near live memory for a few tenths of a second in all (README, Performance).
+ * Full garbage collections for long runs on national extracts. V8 lets the old generation grow
+ * to several times the live memory before it collects: reading one 109 MB file, a thread's
+ * heap went from 65 to 235 MB with 60 MB live, and each thread did so at once. Collections are
+ * not free (in the evaluating worker, ~20 ms per indicator when frequent), so they start only
+ * once the process is above `RSS_SOFT_LIMIT_BYTES` and tighten above `RSS_TIGHT_LIMIT_BYTES`:
+ * a small run pays nothing, a national one peaks at ~470 MB (README, Performance).
  *
  * Opt-in: the CLI turns it on (`enableCollection`), and passes it on to its worker threads.
  * `gc` is reached through a new context after `--expose-gc`, the documented V8 flag, which
