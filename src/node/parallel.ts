@@ -169,10 +169,10 @@ export function evaluationThreads(ingested: Ingested, requested: number | undefi
 }
 
 /**
- * Evaluates the indicators in worker threads and hands their output (UTF-8) to `write` in
- * catalog order, one indicator at a time: the same text as `evaluateEach` + `streamWriter`
- * here, encoded by the threads and moved, not copied. The partial sums move to shared memory once, so the threads read them without a copy.
- * Returns the number of result rows.
+ * Evaluates the indicators in this thread and `threads − 1` workers and hands their output
+ * (UTF-8) to `write` in catalog order, one indicator at a time: the same text as
+ * `evaluateEach` + `streamWriter`, the workers' moved, not copied. The partial sums move to
+ * shared memory once, so the workers read them without a copy. Returns the number of rows.
  */
 export async function evaluateInThreads(
   ingested: Ingested, options: EvaluateOptions, threads: number, job: Omit<EvaluateJob, "options">, write: (bytes: Uint8Array) => Promise<void> | void,
