@@ -6,7 +6,7 @@ import { overrideFor, type Metas } from "../scoring/metas.js";
 import { scorer, type ScoreOverride, type Semaforo } from "../scoring/score.js";
 import { windowCovered } from "../scoring/trend.js";
 import {
-  aggregateRatio, boundText, bucketRatio, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, unstableTest, methodValue, observedWindow, termsAt, termText, toDecimal,
+  aggregateRatio, boundText, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, unstableTest, methodValue, observedWindow, termsAt, termText, toDecimal,
   type Dec, type Exact, type MethodOutcome,
 } from "./evaluate.js";
 import { differenceText, fixedText, type Ratio } from "./exact.js";
@@ -150,7 +150,6 @@ interface Part {
   name: string;
   slot: Slot;
   store: SourceStore;
-  keys: number[];
   buckets: Bucket[];
   view: StockView | null;
 }
@@ -174,10 +173,10 @@ function evaluateIndicator(
     const grain = grainOf(catalog.sources.get(slot.aggregate.source)!);
     if (slot.aggregate.periodo === "ultimo" && grain !== "ninguno" && slot.aggregate.kind !== "distintos") {
       const view = stockView(store, slot, grain, win, parents);
-      if (view) return { name, slot, store, keys: [], buckets: [], view };
+      if (view) return { name, slot, store, buckets: [], view };
     }
-    const keys = bucketsFor(store, grain, slot.aggregate.periodo, win);
-    return { name, slot, store, keys, buckets: keys.map((k) => store.buckets.get(k)!), view: null };
+    const buckets = bucketsFor(store, grain, slot.aggregate.periodo, win).map((k) => store.buckets.get(k)!);
+    return { name, slot, store, buckets, view: null };
   });
   const keysOf = keysFor(w);
   // The trend compares with the window ending a month earlier, only where the extract covers it.
@@ -199,9 +198,7 @@ function evaluateIndicator(
         env[part.name] = stockRatio(part.view, part.slot, node);
         attached += part.view.rows[node];
       } else {
-        env[part.name] = part.buckets.length === 1 && part.slot.aggregate.kind !== "distintos"
-          ? bucketRatio(part.store, part.buckets[0], part.slot, node)
-          : aggregateRatio(part.store, part.slot, node, part.keys);
+        env[part.name] = aggregateRatio(part.store, part.slot, node, part.buckets);
         for (let b = 0; b < part.buckets.length; b++) attached += part.buckets[b].rows[node];
       }
     }

@@ -104,34 +104,23 @@ export function stockRatio(view: StockView, slot: Slot, node: number): Ratio | n
   return sumRatio(view.a[node], slot.factor);
 }
 
-/** Exact value of one aggregate at one node over the given buckets (null for a mean of nothing). */
-export function aggregateRatio(store: SourceStore, slot: Slot, node: number, keys: number[]): Ratio | null {
+/** Exact value of one aggregate at one node over the given buckets of its store (null for a mean of nothing). */
+export function aggregateRatio(store: SourceStore, slot: Slot, node: number, buckets: Bucket[]): Ratio | null {
   const at = node * store.nSlots + slot.index;
   const kind = slot.aggregate.kind;
   if (kind === "distintos") {
-    if (keys.length === 1) return { p: store.buckets.get(keys[0])!.sets.get(at)?.size ?? 0, q: 1 };
+    if (buckets.length === 1) return { p: buckets[0].sets.get(at)?.size ?? 0, q: 1 };
     const union = new Set<unknown>();
-    for (const k of keys) for (const v of store.buckets.get(k)!.sets.get(at) ?? []) union.add(v);
+    for (const bucket of buckets) for (const v of bucket.sets.get(at) ?? []) union.add(v);
     return { p: union.size, q: 1 };
   }
   let a = 0, b = 0;
   const bAt = node * store.nB + slot.bIndex;
-  for (const k of keys) {
-    const bucket = store.buckets.get(k)!;
-    a += bucket.a[at];
-    if (kind === "promedio") b += bucket.b[bAt];
+  for (let i = 0; i < buckets.length; i++) {
+    a += buckets[i].a[at];
+    if (kind === "promedio") b += buckets[i].b[bAt];
   }
   if (kind === "promedio") return b === 0 ? null : meanRatio(a, slot.factor, b);
-  return sumRatio(a, slot.factor);
-}
-
-/** The same for a flow read from one bucket (the common case: a window of one month). */
-export function bucketRatio(store: SourceStore, bucket: Bucket, slot: Slot, node: number): Ratio | null {
-  const a = bucket.a[node * store.nSlots + slot.index];
-  if (slot.aggregate.kind === "promedio") {
-    const b = bucket.b[node * store.nB + slot.bIndex];
-    return b === 0 ? null : meanRatio(a, slot.factor, b);
-  }
   return sumRatio(a, slot.factor);
 }
 

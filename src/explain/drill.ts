@@ -150,7 +150,7 @@ export async function drillDown(catalog: Catalog, extract: Extract, id: string, 
     const store = ingested.stores.get(slot.aggregate.source)!;
     const keys = bucketsFor(store, grainOf(catalog.sources.get(slot.aggregate.source)!), slot.aggregate.periodo, w);
     keysOf.set(name, keys);
-    const value = aggregateRatio(store, slot, node.index, keys);
+    const value = aggregateRatio(store, slot, node.index, keys.map((k) => store.buckets.get(k)!));
     env[name] = value && toBig(value);
   }
   const show = (v: BigRatio | null | undefined) => (v === null || v === undefined ? null : ratioText(v));

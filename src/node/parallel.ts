@@ -49,6 +49,48 @@ function workerError(m: Extract<WorkerMessage, { kind: "error" }>): MasbError {
 }
 
 /**
+ * What both pools keep: the workers started, how many runners are still going (this thread's
+ * own loop counts as one), and a single failure that stops every worker. `finished` runs once
+ * the last runner ends without a failure.
+ */
+function crew(reject: (e: unknown) => void, finished: () => void) {
+  const workers: Worker[] = [];
+  let running = 0;
+  let failed = false;
+  const fail = (e: unknown) => {
+    if (failed) return;
+    failed = true;
+    for (const w of workers) void w.terminate();
+    reject(e);
+  };
+  const ended = () => {
+    if (--running === 0 && !failed) finished();
+  };
+  return {
+    fail,
+    get failed() {
+      return failed;
+    },
+    /** This thread's own loop: counted until the promise settles, a rejection fails the crew. */
+    own(loop: Promise<void>) {
+      running++;
+      loop.then(ended, fail);
+    },
+    /** A worker: its errors fail the crew, its exit counts it out (`what` names the job for the message). */
+    add(w: Worker, what: string) {
+      workers.push(w);
+      running++;
+      w.on("error", fail);
+      w.on("exit", (code) => {
+        if (failed) return;
+        if (code !== 0) fail(new MasbError("MASB_HILO", `un hilo de ${what} terminó con código ${code}`));
+        else ended();
+      });
+    },
+  };
+}
+
+/**
  * Reads fact files in worker threads, one file at a time per thread, biggest files first
  * (so that the last file to finish is a small one). Each worker builds the same plan and
  * hierarchy from the job, reads its file with the same code as the main thread, and sends
@@ -67,20 +109,11 @@ export function threadRunner(): FileRunner {
       return new Promise<void>((resolve, reject) => {
         const queue = [...tasks].sort((a, b) => b.size - a.size || a.index - b.index);
         const byIndex = new Map(tasks.map((t) => [t.index, t]));
-        const workers: Worker[] = [];
-        let running = 0;
-        let failed = false;
-        const fail = (e: unknown) => {
-          if (failed) return;
-          failed = true;
-          for (const w of workers) void w.terminate();
-          reject(e);
-        };
-        const done = () => {
-          if (--running > 0 || failed) return;
-          if (queue.length) fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
+        const team = crew(reject, () => {
+          if (queue.length) team.fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
           else resolve();
-        };
+        });
+        const fail = team.fail;
         const next = (worker: boolean): FileTask | undefined => {
           const t = queue.shift();
           if (!t) return undefined;
@@ -103,10 +136,9 @@ export function threadRunner(): FileRunner {
             fail(e);
             return;
           }
-          workers.push(w);
-          running++;
+          team.add(w, "lectura");
           w.on("message", (m: WorkerMessage) => {
-            if (failed) return;
+            if (team.failed) return;
             if (m.kind === "progress") {
               const t: FileTask = byIndex.get(m.index)!;
               on.progress({ kind: "renglones", source: t.source, file: t.file, read: m.read } satisfies ProgressEvent);
@@ -122,20 +154,13 @@ export function threadRunner(): FileRunner {
               fail(workerError(m));
             }
           });
-          w.on("error", fail);
-          w.on("exit", (code) => {
-            if (failed) return;
-            if (code !== 0) fail(new MasbError("MASB_HILO", `un hilo de lectura terminó con código ${code}`));
-            else done();
-          });
           feed(w);
         }
         if (local) {
           // This thread takes files from the same queue, the opened file counted like the others'.
-          running++;
-          void (async () => {
-            for (let t = next(false); t && !failed; t = next(false)) on.partial(await local(t));
-          })().then(done, fail);
+          team.own((async () => {
+            for (let t = next(false); t && !team.failed; t = next(false)) on.partial(await local(t));
+          })());
         }
       });
     },
@@ -196,18 +221,8 @@ export async function evaluateInThreads(
   let writing: Promise<void> = Promise.resolve();
   const writer = streamWriter(job.format, job.sample, { excel: job.excel })!;
   await new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
-    let running = 0;
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      for (const w of workers) void w.terminate();
-      reject(e);
-    };
-    const done = () => {
-      if (--running === 0 && !failed) resolve();
-    };
+    const team = crew(reject, resolve);
+    const fail = team.fail;
     // Output waiting to be written is bounded: an evaluator waits while MAX_PENDING_BYTES
     // are not yet written or MAX_AHEAD indicators are ahead of the next one to write.
     let pending = 0;
@@ -246,28 +261,20 @@ export async function evaluateInThreads(
     };
     for (let i = 1; i < threads; i++) {
       const w = startWorker({ mode: "evaluate", snapshot, ...job, options: cloneable });
-      workers.push(w);
-      running++;
+      team.add(w, "evaluación");
       w.on("message", (m: WorkerMessage) => {
-        if (failed) return;
+        if (team.failed) return;
         if (m.kind === "error") return fail(workerError(m));
         if (m.kind !== "text") return;
         inFlight.set(w, inFlight.get(w)! - 1);
         arrived(m.index, m);
         feed(w);
       });
-      w.on("error", fail);
-      w.on("exit", (code) => {
-        if (failed) return;
-        if (code !== 0) fail(new MasbError("MASB_HILO", `un hilo de evaluación terminó con código ${code}`));
-        else done();
-      });
       feed(w);
     }
     // This thread evaluates too, one indicator at a time, letting the workers' messages in between.
-    running++;
-    void (async () => {
-      while (nextToSend < total && !failed) {
+    team.own((async () => {
+      while (nextToSend < total && !team.failed) {
         if (!room()) {
           await new Promise<void>((res) => (wake = res));
           continue;
@@ -277,7 +284,7 @@ export async function evaluateInThreads(
         collectIfGrown(EVALUATION_GROWTH_BYTES);
         await new Promise<void>((res) => setImmediate(res));
       }
-    })().then(done, fail);
+    })());
   });
   await writing;
   return count;
