@@ -7,7 +7,7 @@ import {
 import { DECODERS } from "../sources/decoders.js";
 import {
   fuenteSchema, indicadorSchema, NIVELES,
-  type AgregadoDef, type ClaveIntento, type FuenteDef, type IndicadorDef, type Nivel, type TerminoDef, type TipoColumna,
+  type AgregadoDef, type ClaveIntento, type FuenteDef, type IndicadorDef, type Nivel, type TerminoDef, type TipoColumna, type Universo, type UniversoFuente,
 } from "./schema.js";
 import { parseYaml, positionAt, positionInScalar, type CatalogText, type YamlDoc } from "./yaml.js";
 import {
@@ -30,6 +30,17 @@ export interface Source {
   finestLevel: Nivel;
   incluir?: Node;
   reporta?: Node;
+  /** The universe of its rows as its own key attaches them. */
+  universo: UniversoFuente;
+  /** The other universes its aggregates may choose, with their key and condition. */
+  universos: Map<UniversoFuente, SourceUniverse>;
+}
+
+/** Another universe of a source: rows attached by another key (or the same), meeting a condition. */
+export interface SourceUniverse {
+  clave?: ClaveIntento[];
+  filtro?: Node;
+  sinClave: "rechazar" | "no_especificada" | "fuera_de_alcance";
 }
 
 /** One aggregate as the engine evaluates it: shared by every indicator that asks for the same thing. */
@@ -43,6 +54,10 @@ export interface Aggregate {
   periodo: "suma" | "ultimo";
   /** Key override (attach by residence, say); undefined = the source's own key. */
   clave?: ClaveIntento[];
+  /** With a key override: what rows with no key become (a universe's `sin_clave`; `no_especificada` by default). */
+  sinClave?: "rechazar" | "no_especificada" | "fuera_de_alcance";
+  /** Whose events or people it counts (the source's universe, or the one the aggregate chose). */
+  universo: UniversoFuente;
   /** Condition on the row's unit, over the CLUES catalog's columns. */
   unidad?: Node;
   /** Decimal places kept exactly when summing `value`. */
@@ -60,6 +75,8 @@ export interface Indicator {
   denominador?: Term;
   /** Finest hierarchy level at which the indicator is reported. */
   desdeNivel: Nivel;
+  /** The universe its numerator and denominator count (declared, or inferred from its aggregates); null when they count no people or events. */
+  universo: Universo | null;
   sources: string[];
   /** Named aggregates taken from other indicators' terms, inlined (see src/catalog/derived.ts). */
   referencias?: Record<string, ResolvedReference>;
@@ -186,7 +203,37 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
   let reporta: Node | undefined;
   if (def.reporta) reporta = parseChecked(def.reporta, scope, "boolean", doc, [...prefix, "reporta"], problems, sourceWhere(def, scope))?.node;
   const finestLevel = finestOf(def.clave ?? [{ columna: "clues", nivel: "clues" }]);
-  return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta };
+  const universo: UniversoFuente = def.universo ?? (def.rol === "catalogo_clues" || finestLevel === "clues" ? "red" : "residentes");
+  const universos = new Map<UniversoFuente, SourceUniverse>();
+  for (const [name, u] of Object.entries(def.universos ?? {}) as [UniversoFuente, NonNullable<FuenteDef["universos"]>[UniversoFuente]][]) {
+    if (!u) continue;
+    const path = [...prefix, "universos", name];
+    if (name === universo) {
+      problems.push({ code: "MASB_UNIVERSO_FUENTE", severity: "error", ...positionAt(doc, path, true), message: `'${name}' es el universo propio de la fuente '${def.fuente}' (su clave): no se declara en 'universos'` });
+      continue;
+    }
+    u.clave?.forEach((k, i) => {
+      mustExist(k.columna, [...path, "clave", i, "columna"]);
+      mustExist(k.nivel_columna, [...path, "clave", i, "nivel_columna"]);
+    });
+    const filtro = u.filtro ? parseChecked(u.filtro, scope, "boolean", doc, [...path, "filtro"], problems, sourceWhere(def, scope))?.node : undefined;
+    universos.set(name, { clave: u.clave, filtro, sinClave: u.sin_clave ?? "no_especificada" });
+  }
+  return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta, universo, universos };
+}
+
+/**
+ * Canonical text of an aggregate: equal texts are one accumulator in the single pass. Every
+ * field that changes which rows count, or where they attach, is in it.
+ */
+export function aggregateKey(a: Omit<Aggregate, "key">): string {
+  const attach = a.clave ? JSON.stringify({ clave: a.clave, sin_clave: a.sinClave ?? "no_especificada", universo: a.universo }) : "";
+  return [a.source, a.kind, a.filter ? formatExpr(a.filter) : "", a.value ? formatExpr(a.value) : "", a.periodo, attach, a.unidad ? formatExpr(a.unidad) : ""].join("|");
+}
+
+/** The finest level an aggregate's rows attach to. */
+export function aggregateLevel(agg: Aggregate, sources: Map<string, Source>): Nivel {
+  return agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel;
 }
 
 /** The finest level any of the key attempts can attach a row to. */
@@ -223,6 +270,29 @@ function loadAggregate(
   if (filter === null || value === null) return null;
   const periodo = def.periodo ?? source.def.acumulacion;
   const scale = value && value.type === "decimal" ? scaleOf(value.columns, source) : 0;
+  const universo = def.universo ?? source.universo;
+  const other = universo === source.universo ? undefined : source.universos.get(universo);
+  if (universo !== source.universo && !other) {
+    const offered = [source.universo, ...source.universos.keys()];
+    problems.push({
+      code: "MASB_UNIVERSO_FUENTE", severity: "error", ...positionAt(doc, [...path, "universo"]),
+      message: `la fuente '${source.name}' no ofrece el universo '${universo}'`,
+      hint: `universos de '${source.name}': ${offered.join(", ")} (los declara la fuente en 'universo' y 'universos')`,
+    });
+    return null;
+  }
+  if (def.clave && !def.universo) {
+    problems.push({
+      code: "MASB_UNIVERSO_CLAVE", severity: "error", ...positionAt(doc, [...path, "clave"], true),
+      message: "una 'clave' propia cambia a quién cuenta el agregado (por CLUES, la red; por residencia, los residentes): declare también su 'universo'",
+      hint: `universos de '${source.name}': ${[source.universo, ...source.universos.keys()].join(", ")}; si la fuente ya ofrece el universo con esa clave, basta universo: <nombre>`,
+    });
+    return null;
+  }
+  const clave = def.clave ?? other?.clave;
+  const sinClave = clave ? other?.sinClave ?? "no_especificada" : undefined;
+  // A universe's condition goes before the aggregate's own, as one more conjunct.
+  const rows = other?.filtro && filter ? { kind: "binary" as const, op: "y" as const, left: other.filtro, right: filter.node, start: 0, end: 0 } : other?.filtro ?? filter?.node;
   def.clave?.forEach((k, i) => {
     for (const [field, col] of [["columna", k.columna], ["nivel_columna", k.nivel_columna]] as const) {
       if (col !== undefined && !source.index.has(col)) {
@@ -241,8 +311,8 @@ function loadAggregate(
     if (!checked) return null;
     unidad = checked.node;
   }
-  const key = [source.name, def.agregado, filter ? formatExpr(filter.node) : "", value ? formatExpr(value.node) : "", periodo, def.clave ? JSON.stringify(def.clave) : "", unidad ? formatExpr(unidad) : ""].join("|");
-  return { key, source: source.name, kind: def.agregado, filter: filter?.node, value: value?.node, periodo, clave: def.clave, unidad, scale };
+  const agg: Omit<Aggregate, "key"> = { source: source.name, kind: def.agregado, filter: rows, value: value?.node, periodo, clave, sinClave, universo, unidad, scale };
+  return { key: aggregateKey(agg), ...agg };
 }
 
 /**
@@ -283,11 +353,11 @@ function loadIndicator(
       const agg = aggregates[n];
       if (!agg) continue; // a reference to another indicator: counted once inlined
       used.add(agg.source);
-      levels.push(agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel);
+      levels.push(aggregateLevel(agg, sources));
     }
   }
   const finest = levels.reduce<Nivel>((a, b) => (NIVELES.indexOf(b) < NIVELES.indexOf(a) ? b : a), "clues");
-  return { id: def.id, def, file: doc.file, aggregates, numerador, denominador, desdeNivel: def.desde_nivel ?? finest, sources: [...used].sort() };
+  return { id: def.id, def, file: doc.file, aggregates, numerador, denominador, desdeNivel: def.desde_nivel ?? finest, sources: [...used].sort(), universo: def.universo ?? null };
 }
 
 /**
@@ -352,12 +422,13 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
   const graph = checkReferences(entries, identity.owner);
   problems.push(...graph.problems);
   const resolved = new Map<IndicatorEntry, Indicator>();
-  const levelOf = (agg: Aggregate) => (agg.clave ? finestOf(agg.clave) : sources.get(agg.source)!.finestLevel);
+  const levelOf = (agg: Aggregate) => aggregateLevel(agg, sources);
   const find = (id: string) => resolved.get(identity.owner.get(id)!);
   for (const e of graph.order) {
     const ind = loaded.get(e);
     if (!ind || graph.broken.has(e)) continue;
-    const done = withMethod(inlineReferences(ind, find, levelOf), sources, e.doc, e.prefix, problems);
+    const inlined = inlineReferences(ind, find, levelOf);
+    const done = withMethod(inlined && checkUniverse(inlined, sources, e.doc, e.prefix, problems), sources, e.doc, e.prefix, problems);
     if (done) resolved.set(e, done);
   }
   const indicators = [...resolved.values()];
@@ -380,4 +451,71 @@ export function compareIds(a: string, b: string): number {
   const [ra, na, sa] = rank(a);
   const [rb, nb, sb] = rank(b);
   return ra - rb || na - nb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+}
+
+const UNIVERSE_WORDS: Record<UniversoFuente, string> = {
+  red: "eventos y recursos de las unidades de IMSS-BIENESTAR (por CLUES)",
+  responsabilidad: "la población de responsabilidad de IMSS-BIENESTAR",
+  residentes: "todas las personas residentes de la entidad (por residencia)",
+  ninguno: "montos o condiciones que no cuentan personas ni eventos",
+};
+
+/** The universe in words, for `list`, `explain` and messages. */
+export function universeInWords(u: UniversoFuente): string {
+  return UNIVERSE_WORDS[u];
+}
+
+/**
+ * One universe per indicator (DESIGN.md): the aggregates of its numerator and denominator
+ * must count the events and people of one universe. Network events and resources may be
+ * counted against the population the network is responsible for (Tabla 1's "por 1 000 dh"),
+ * so `red` goes with `responsabilidad`; `residentes` goes with nothing else; `ninguno`
+ * (money, GDP) with anything. Returns the indicator with its universe, or null after
+ * reporting a mix (with the aggregate's position) or a declaration its aggregates contradict.
+ */
+function checkUniverse(ind: Indicator, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[]): Indicator | null {
+  const names = new Set<string>();
+  for (const t of [ind.numerador, ind.denominador]) if (t) for (const n of t.kind === "agregado" ? [t.name] : t.names) names.add(n);
+  const counted = [...names].map((name) => ({ name, agg: ind.aggregates[name] })).filter((x) => x.agg && x.agg.universo !== "ninguno");
+  const has = (u: UniversoFuente) => counted.some((x) => x.agg.universo === u);
+  const inferred: Universo | null = has("residentes") ? "residentes" : has("responsabilidad") ? "responsabilidad" : has("red") ? "red" : null;
+  const declared = ind.def.universo;
+  const target = declared ?? inferred;
+  if (target === null) return { ...ind, universo: null };
+  const fits = (u: UniversoFuente) => u === target || (target === "responsabilidad" && u === "red");
+  const where = (name: string): (string | number)[] => {
+    const base = name.split(/[.#]/)[0];
+    return [...prefix, ...(base === "numerador" || base === "denominador" ? [base, "origen"] : ["agregados", base])];
+  };
+  const source = (name: string) => sources.get(ind.aggregates[name].source)!;
+  let ok = true;
+  for (const { name, agg } of counted) {
+    if (fits(agg.universo)) continue;
+    ok = false;
+    const offered = [source(name).universo, ...source(name).universos.keys()].filter((u) => fits(u));
+    problems.push({
+      code: "MASB_UNIVERSO_MEZCLADO", severity: "error", ...positionAt(doc, where(name)),
+      message: `el indicador ${ind.id} cuenta ${target === declared ? "(declara) " : ""}el universo '${target}' y el agregado '${name.split("#")[0]}' (fuente '${agg.source}') cuenta '${agg.universo}': numerador y denominador deben contar a las mismas personas y eventos`,
+      hint: offered.length
+        ? `la fuente '${agg.source}' ofrece '${offered[0]}': escriba universo: ${offered[0]} en el agregado`
+        : `'${target}' es ${universeInWords(target)}; '${agg.universo}' es ${universeInWords(agg.universo)}. Tome el agregado de una fuente de ese universo (por ejemplo poblacion_conapo para residentes, poblacion para responsabilidad)`,
+    });
+  }
+  if (ok && declared && inferred && declared !== inferred && !(declared === "responsabilidad" && inferred === "red")) {
+    ok = false;
+    problems.push({
+      code: "MASB_UNIVERSO_MEZCLADO", severity: "error", ...positionAt(doc, [...prefix, "universo"]),
+      message: `el indicador ${ind.id} declara el universo '${declared}' pero sus agregados cuentan '${inferred}'`,
+      hint: `declare universo: ${inferred}, o tome los agregados de fuentes de '${declared}'`,
+    });
+  }
+  if (ok && declared === "responsabilidad" && inferred === "red") {
+    ok = false;
+    problems.push({
+      code: "MASB_UNIVERSO_MEZCLADO", severity: "error", ...positionAt(doc, [...prefix, "universo"]),
+      message: `el indicador ${ind.id} declara el universo 'responsabilidad' pero ningún agregado cuenta la población de responsabilidad`,
+      hint: "declare universo: red",
+    });
+  }
+  return ok ? { ...ind, universo: target } : null;
 }

@@ -21,7 +21,7 @@ import type { Problem } from "../errors.js";
 import { checkExpr, formatExpr, type Node } from "../expr/index.js";
 import { nearest } from "../expr/suggest.js";
 import { groupListProblem, parseAgeGroup, STANDARDS, standardWeights, type AgeGroup } from "../methods/index.js";
-import type { Aggregate, Indicator, Source } from "./load.js";
+import { aggregateKey, type Aggregate, type Indicator, type Source } from "./load.js";
 import type { Metodo } from "./schema.js";
 import { positionAt, type YamlDoc } from "./yaml.js";
 
@@ -284,8 +284,8 @@ export function withMethod(ind: Indicator | null, sources: Map<string, Source>, 
     const source = sources.get(base.source)!;
     const checked = checkExpr(filter, source.scope, "boolean");
     if (checked.problems.length) throw new Error(`filtro sintetizado inválido: ${formatExpr(filter)}: ${checked.problems[0].message}`);
-    const key = [base.source, base.kind, formatExpr(filter), base.value ? formatExpr(base.value) : "", base.periodo, base.clave ? JSON.stringify(base.clave) : "", base.unidad ? formatExpr(base.unidad) : ""].join("|");
-    return { ...base, filter, key };
+    const { key: _, ...rest } = base;
+    return { ...rest, filter, key: aggregateKey({ ...rest, filter }) };
   };
   // '#' cannot appear in a name written in YAML, so these never collide with the author's names.
   const numerador = grupos.map((g, i) => {

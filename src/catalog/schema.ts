@@ -30,8 +30,41 @@ const claveIntento = z
     niveles: z.record(z.string(), z.enum(NIVELES)).optional(),
     /** Values that mean "no key here": the next attempt is tried. */
     sin_valor: z.array(z.string()).optional(),
+    /**
+     * Values of a valid row that put it outside the extract's scope (residence abroad): the row
+     * is accepted and counted as `fuera de alcance`, in no aggregate of this key.
+     */
+    fuera: z.array(z.string()).optional(),
   })
   .strict();
+
+/**
+ * Whose events and people an aggregate counts (DESIGN.md, "One universe per indicator"):
+ * `red`, events in IMSS-BIENESTAR units keyed by CLUES and the network's resources;
+ * `responsabilidad`, the population IMSS-BIENESTAR is responsible for; `residentes`, everyone
+ * resident in an entidad, by residence. `ninguno` is for sources that count neither events nor
+ * people (money, GDP, air quality): they fit any universe.
+ */
+export const UNIVERSOS = ["red", "responsabilidad", "residentes"] as const;
+export type Universo = (typeof UNIVERSOS)[number];
+export const UNIVERSOS_FUENTE = [...UNIVERSOS, "ninguno"] as const;
+export type UniversoFuente = (typeof UNIVERSOS_FUENTE)[number];
+
+/** What a row with no key (every attempt empty) becomes: rejected, the pseudo-entidad NE, or out of scope. */
+const sinClave = z.enum(["rechazar", "no_especificada", "fuera_de_alcance"]);
+
+/** Another universe a source offers besides its own: the key that attaches rows to it, and a condition. */
+const universoFuenteSchema = z
+  .object({
+    /** Attach rows by these columns instead of the source's own key. */
+    clave: z.array(claveIntento).min(1).optional(),
+    /** Only rows meeting this condition belong to the universe (added to every aggregate's filter). */
+    filtro: z.string().min(1).optional(),
+    /** Rows whose every key attempt is empty; default `no_especificada`. */
+    sin_clave: sinClave.optional(),
+  })
+  .strict();
+export type UniversoFuenteDef = z.infer<typeof universoFuenteSchema>;
 
 
 /** One aggregate over one source: count, sum, distinct count or mean of the rows that pass the filter. */
@@ -54,6 +87,12 @@ export const agregadoSchema = z
      * (`nivel_atencion = 'PRIMER NIVEL'`): only rows of units that meet it count.
      */
     unidad: expr.optional(),
+    /**
+     * The universe the aggregate counts: the source's own (`universo` of the source, the
+     * default) or one of the others it declares in `universos` (births by the mother's
+     * residence instead of by CLUES, say), with that universe's key and condition.
+     */
+    universo: z.enum(UNIVERSOS_FUENTE).optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -107,6 +146,11 @@ export const indicadorSchema = z
     componentes: z.array(z.enum(COMPONENTES)).min(1),
     fases: z.array(z.union([z.literal(1), z.literal(2), z.literal(3)])).min(1),
     unidad: z.enum(UNIDADES),
+    /**
+     * Whose events and people the numerator and denominator count; `masb validate` refuses a
+     * definition whose aggregates count another universe. Inferred from the aggregates when absent.
+     */
+    universo: z.enum(UNIVERSOS).optional(),
     agregados: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de agregado: minúsculas, dígitos y _"), z.union([agregadoSchema, referenciaSchema])).optional(),
     numerador: terminoSchema,
     denominador: terminoSchema.optional(),
@@ -203,8 +247,16 @@ export const fuenteSchema = z
       .strict()
       .prefault({}),
     clave: z.array(claveIntento).min(1).optional(),
-    /** Rows whose every key attempt is empty attach to the pseudo-entidad "no especificada" instead of being rejected. */
-    sin_clave: z.enum(["rechazar", "no_especificada"]).default("rechazar"),
+    /**
+     * Rows whose every key attempt is empty: rejected (default), attached to the pseudo-entidad
+     * "no especificada", or accepted and left out of every aggregate of this key (`fuera_de_alcance`:
+     * births outside a unit are not events of the network).
+     */
+    sin_clave: sinClave.default("rechazar"),
+    /** The universe of the rows as the source's own key attaches them (see `UNIVERSOS`); by default `red` when the key is a CLUES, else `residentes`. */
+    universo: z.enum(UNIVERSOS_FUENTE).optional(),
+    /** Other universes its aggregates may choose (`universo:` on the aggregate), each with its key and condition. */
+    universos: z.partialRecord(z.enum(UNIVERSOS_FUENTE), universoFuenteSchema).optional(),
     periodo: z
       .object({
         fecha: nombreColumna.optional(),

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Catalog } from "../catalog/load.js";
+import type { FileReport } from "../engine/compute.js";
 import { NIVELES, type Nivel } from "../catalog/schema.js";
 import { CatalogError, formatPosition, type Problem } from "../errors.js";
 import { readCatalog } from "../node/catalog.js";
@@ -45,4 +46,14 @@ export function parseLevels(text: string | undefined): Nivel[] | undefined {
   const bad = levels.filter((l) => !(NIVELES as readonly string[]).includes(l));
   if (bad.length) throw new UsageError(`--by: nivel desconocido '${bad.join(", ")}'; use ${NIVELES.join(", ")}`);
   return levels as Nivel[];
+}
+
+/**
+ * One file's line of the run summary: read = accepted + rejected, and the accepted rows that
+ * a universe leaves out (another institution's births for the network, say), by universe.
+ */
+export function fileSummary(r: FileReport): string {
+  const line = `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
+  const outside = Object.entries(r.fueraDeAlcance ?? {});
+  return outside.length ? `${line}  fuera de alcance: ${outside.map(([u, n]) => `${u} ${fmtInt(n)}`).join(", ")}` : line;
 }

@@ -196,10 +196,10 @@ function evaluateIndicator(
       const part = parts[i];
       if (part.view) {
         env[part.name] = stockRatio(part.view, part.slot, node);
-        attached += part.view.rows[node];
+        attached += part.view.rows[node] ?? 0;
       } else {
         env[part.name] = aggregateRatio(part.store, part.slot, node, part.buckets);
-        for (let b = 0; b < part.buckets.length; b++) attached += part.buckets[b].rows[node];
+        for (let b = 0; b < part.buckets.length; b++) attached += part.buckets[b].rows[node] ?? 0;
       }
     }
     let num: Exact | null = null, den: Exact | null = null;

@@ -60,7 +60,7 @@ export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Windo
   let periods = 0;
   for (const k of store.buckets.keys()) if (k <= limit0) periods++;
   if (periods <= 1) return null;
-  const n = parents.length;
+  const n = store.nNodes; // a prefix of the hierarchy (see storeNodes): parents come before children
   const limit = grain === "mes" ? w.end : yearOf(w.end) * 12 + 11;
   const keys = [...store.buckets.keys()].filter((k) => k <= limit).sort((x, y) => y - x); // latest first
   const a = new Float64Array(n), b = new Float64Array(n), rows = new Float64Array(n);
@@ -100,12 +100,14 @@ export function stockView(store: SourceStore, slot: Slot, grain: Grain, w: Windo
 
 /** Exact value of a stock view at one node (null for a mean of nothing). */
 export function stockRatio(view: StockView, slot: Slot, node: number): Ratio | null {
+  if (node >= view.a.length) return sumRatio(0, slot.factor); // below the level the source's keys reach
   if (slot.aggregate.kind === "promedio") return view.b[node] === 0 ? null : meanRatio(view.a[node], slot.factor, view.b[node]);
   return sumRatio(view.a[node], slot.factor);
 }
 
 /** Exact value of one aggregate at one node over the given buckets of its store (null for a mean of nothing). */
 export function aggregateRatio(store: SourceStore, slot: Slot, node: number, buckets: Bucket[]): Ratio | null {
+  if (node >= store.nNodes) return slot.aggregate.kind === "promedio" ? null : { p: 0, q: 1 }; // below the level the source's keys reach
   const at = node * store.nSlots + slot.index;
   const kind = slot.aggregate.kind;
   if (kind === "distintos") {

@@ -1,5 +1,5 @@
 import type { Catalog, Indicator, Source } from "../catalog/load.js";
-import type { ClaveIntento, Nivel } from "../catalog/schema.js";
+import { NIVELES, type ClaveIntento, type Nivel } from "../catalog/schema.js";
 import { DataError, MasbError } from "../errors.js";
 import { compileFilter, monthIndexOfDays, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
@@ -29,6 +29,12 @@ export interface FileReport {
   read: number;
   accepted: number;
   rejected: number;
+  /**
+   * Accepted rows that a universe's key left out, by universe (`red`: another institution's
+   * CLUES, a birth outside a unit; `residentes`: residence abroad, or an entidad outside the
+   * extract's network): valid input, in none of that universe's aggregates. Absent when none.
+   */
+  fueraDeAlcance?: Record<string, number>;
 }
 
 export type ProgressEvent =
@@ -223,7 +229,7 @@ export function restoreIngested(s: IngestedSnapshot): Ingested {
   for (const [name, sp] of plan.sources) {
     const masks = s.unitMasks[name];
     if (masks) sp.slots.forEach((slot, k) => (slot.unitMask = masks[k] ?? null));
-    const store = new SourceStore(sp, hierarchy.size);
+    const store = new SourceStore(sp, storeNodes(sp, hierarchy));
     for (const p of s.stores[name] ?? []) store.buckets.set(p.key, Bucket.over(p));
     stores.set(name, store);
   }
@@ -264,22 +270,30 @@ export class SourceReader {
   private readonly overrides: ((row: unknown[]) => number | Unplaced)[];
   private readonly period: (row: unknown[]) => number | null;
   private readonly accumulate: Accumulator;
-  private readonly ne: number;
+  /** The universe each key group stands for (group 0: the source's own), and whether any slot reads it. */
+  private readonly labels: string[];
+  private readonly used: boolean[];
+  /** Nodes its store holds: the hierarchy's nodes down to the finest level its keys attach to. */
+  readonly nNodes: number;
 
   constructor(readonly sp: SourcePlan, readonly hierarchy: Hierarchy) {
     const source = sp.source;
-    this.attach = attacher(source, hierarchy, source.def.clave, source.def.sin_clave === "no_especificada");
-    // Key overrides (by residence, say) never reject: what they cannot place goes to "no especificada".
-    this.overrides = sp.groups.slice(1).map((g) => attacher(source, hierarchy, JSON.parse(g) as ClaveIntento[], true));
-    this.ne = hierarchy.find("entidad", ENTIDAD_NO_ESPECIFICADA)!;
+    this.attach = attacher(source, hierarchy, source.def.clave, source.def.sin_clave, false);
+    // Other universes' keys (by residence, say) never reject a row the source's own key
+    // accepts: what they cannot place goes to "no especificada" (or out of their scope).
+    const groups = sp.groups.slice(1).map((g) => JSON.parse(g) as { clave: ClaveIntento[]; sin_clave: SinClave; universo: string });
+    this.overrides = groups.map((g) => attacher(source, hierarchy, g.clave, g.sin_clave, true));
+    this.labels = [source.universo, ...groups.map((g) => g.universo)];
+    this.used = sp.groups.map((_, g) => sp.slots.some((s) => s.group === g));
     this.period = periodOf(source);
     this.accumulate = compileAccumulator(sp);
+    this.nNodes = storeNodes(sp, hierarchy);
   }
 
   async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks): Promise<FileOutcome> {
     const source = this.sp.source;
     const report: FileReport = { source: source.name, file, read: 0, accepted: 0, rejected: 0 };
-    const { attach, overrides, period, accumulate, ne } = this;
+    const { attach, overrides, period, accumulate, labels, used } = this;
     const nodes = new Int32Array(this.sp.groups.length);
     const unique = source.def.unico?.map((c) => source.index.get(c)!);
     const seen = new Set<string>();
@@ -290,14 +304,16 @@ export class SourceReader {
     const rest = byUnit ? unique.filter((i) => i !== source.index.get("clues")) : [];
     const seenByNode: (Map<number, Set<string>> | undefined)[] = byUnit ? new Array(this.hierarchy.size) : [];
     const monthly = grainOf(source) === "mes";
-    const nNodes = this.hierarchy.size;
+    const hierarchySize = this.hierarchy.size;
     const sent = source.def.exige_reporte ? new Map<number, Uint8Array>() : null;
     let sawRow = false;
     const ctx: EvalContext = { month: 0 };
     const counted = hooks.counted;
     const slots = this.sp.slots;
     let latest = -1;
+    const outside = new Array<number>(labels.length).fill(0);
     let lastLine = -1, lastNode = -1, rejectedLine = -1, rowsSeen = 0;
+    let placed = false;
     let bucketKey = NaN;
     let bucket: Bucket | null = null;
     let sentKey = NaN;
@@ -306,6 +322,7 @@ export class SourceReader {
     const reject = (code: string, reason: string, column?: string, value?: string): void => {
       rejectedLine = lastLine;
       lastNode = -1;
+      placed = false;
       report.rejected++;
       hooks.reject({ file, line: lastLine, code, reason, column, value, raw });
     };
@@ -322,7 +339,7 @@ export class SourceReader {
           if (typeof at !== "number") return reject(at.code, at.reason, at.column, at.value);
           const key = period(row);
           if (key === null) return reject("MASB_PERIODO_INVALIDO", `el renglón no tiene fecha o periodo válido (${periodColumns(source)})`);
-          if (unique) {
+          if (unique && at >= 0) {
             let set: Set<string> = seen;
             let k: string;
             if (byUnit) {
@@ -343,32 +360,44 @@ export class SourceReader {
           }
           lastNode = at;
           nodes[0] = at;
+          placed = at >= 0;
+          if (at < 0 && used[0]) outside[0]++;
           for (let g = 0; g < overrides.length; g++) {
-            const o = overrides[g](row);
-            nodes[g + 1] = typeof o === "number" ? o : ne;
+            const o = overrides[g](row) as number; // lenient: a node or OUT_OF_SCOPE, never a rejection
+            nodes[g + 1] = o;
+            if (o >= 0) placed = true;
+            else if (used[g + 1]) outside[g + 1]++;
           }
+          if (!placed) return;
           if (key !== bucketKey) {
             bucketKey = key;
             bucket = store.bucket(key);
             ctx.month = key;
           }
           if (monthly && key > latest) latest = key;
-          bucket!.rows[at]++;
-          if (sent) {
+          // Rows attached to each node, once per node however many keys place the row there.
+          for (let g = 0; g < nodes.length; g++) {
+            const n = nodes[g];
+            if (n < 0) continue;
+            let seenBefore = false;
+            for (let k = 0; k < g && !seenBefore; k++) seenBefore = nodes[k] === n;
+            if (!seenBefore) bucket!.rows[n]++;
+          }
+          if (sent && at >= 0) {
             if (key !== sentKey) {
               sentKey = key;
               sentNow = sent.get(key) ?? null;
-              if (!sentNow) sent.set(key, (sentNow = new Uint8Array(nNodes)));
+              if (!sentNow) sent.set(key, (sentNow = new Uint8Array(hierarchySize)));
             }
             sentNow![at] = 1;
           }
         }
-        if (lastNode < 0) return;
+        if (!placed) return;
         accumulate(row, nodes, bucket!, ctx);
         if (counted) {
           for (const slot of slots) {
             const node = nodes[slot.group];
-            if ((!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(row, ctx))) counted(slot.index, node, line, bucketKey);
+            if (node >= 0 && (!slot.unitMask || slot.unitMask[node]) && (!slot.filter || slot.filter(row, ctx))) counted(slot.index, node, line, bucketKey);
           }
         }
       },
@@ -381,12 +410,15 @@ export class SourceReader {
     const { read } = await readSource(source, file, chunks, sink);
     report.read = read;
     report.accepted = read - report.rejected;
+    outside.forEach((n, g) => {
+      if (n > 0) (report.fueraDeAlcance ??= {})[labels[g]] = (report.fueraDeAlcance?.[labels[g]] ?? 0) + n;
+    });
     return { report, latest, sent: sawRow ? sent : null };
   }
 }
 
 /** Builds the plan, hierarchy and readers a worker needs from a `WorkerJob`. */
-export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>; nNodes: number } {
+export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader> } {
   const byId = new Map(job.catalog.indicators.map((i) => [i.id, i]));
   const plan = planFor(job.catalog, job.indicators.map((id) => byId.get(id)!));
   const hierarchy = new Hierarchy(job.units, new Map(job.regions), job.excluded);
@@ -396,7 +428,7 @@ export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>
     if (masks) sp.slots.forEach((s, k) => (s.unitMask = masks[k] ?? null));
     readers.set(name, new SourceReader(sp, hierarchy));
   }
-  return { readers, nNodes: hierarchy.size };
+  return { readers };
 }
 
 /**
@@ -405,9 +437,9 @@ export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>
  * in the partial.
  */
 export async function readPartial(
-  reader: SourceReader, nNodes: number, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore,
+  reader: SourceReader, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore,
 ): Promise<FilePartial> {
-  const store = into ?? new SourceStore(reader.sp, nNodes);
+  const store = into ?? new SourceStore(reader.sp, reader.nNodes);
   const rejections: Rejection[] = [];
   const problems: FileProblem[] = [];
   const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress });
@@ -537,7 +569,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
 
   // 2. One store per planned source; the catalog's own aggregates come from the rows kept above.
   const stores = new Map<string, SourceStore>();
-  for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, hierarchy.size));
+  for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, storeNodes(sp, hierarchy)));
   const cluesPlan = plan.sources.get(cluesSource.name);
   if (cluesPlan) {
     const accumulate = compileAccumulator(cluesPlan);
@@ -605,7 +637,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
         if (!reader) readers.set(task.source, (reader = new SourceReader(plan.sources.get(task.source)!, hierarchy)));
         const input = inputs[task.index].input;
         const progress = (read: number) => options.onProgress?.({ kind: "renglones", source: task.source, file: task.file, read });
-        return readPartial(reader, hierarchy.size, task, input.open(), progress, stores.get(task.source));
+        return readPartial(reader, task, input.open(), progress, stores.get(task.source));
       },
       partial(p) {
         // Sums are exact integers, so adding files in any order gives the same totals.
@@ -663,15 +695,31 @@ function periodColumns(source: Source): string {
   return [p.fecha, p.anio, p.mes].filter(Boolean).join(", ");
 }
 
-/** Resolves a row to a node index, trying each declared key in order; a string is the reason to reject it. */
+/** Why a row cannot be attached under a key: the reason to reject it. */
 interface Unplaced {
-  code: "MASB_CLAVE_DESCONOCIDA" | "MASB_FUERA_DE_RED" | "MASB_SIN_CLAVE";
+  code: "MASB_CLAVE_DESCONOCIDA" | "MASB_SIN_CLAVE";
   reason: string;
   column?: string;
   value?: string;
 }
 
-function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefined, toNoEspecificada: boolean): (row: unknown[]) => number | Unplaced {
+type SinClave = "rechazar" | "no_especificada" | "fuera_de_alcance";
+
+/** A valid row that a key leaves out of its universe (another institution, residence abroad): in no aggregate of that key. */
+export const OUT_OF_SCOPE = -1;
+
+/** A Mexican entidad code (01–32): one that the hierarchy lacks has no unit of the network in the extract. */
+const ENTIDAD_CODE = /^(0?[1-9]|[12][0-9]|3[0-2])$/;
+
+/**
+ * Resolves a row to a node index, trying each declared key in order. A key in the catalog but
+ * outside the network (another institution's CLUES, an entidad without network units, a
+ * value declared `fuera`) puts the row out of this key's scope: `OUT_OF_SCOPE`, not a
+ * rejection. A key that exists nowhere is a bad row (rejected), unless `lenient` (another
+ * universe's key, which never rejects a row the source's own key accepted: it goes to the
+ * entidad "no especificada"). With every attempt empty, `sinClave` decides.
+ */
+function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefined, sinClave: SinClave, lenient: boolean): (row: unknown[]) => number | Unplaced {
   const attempts = (clave ?? [{ columna: "clues", nivel: "clues" as Nivel }]).map((k) => ({
     at: source.index.get(k.columna)!,
     column: k.columna,
@@ -680,38 +728,60 @@ function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefine
     levelAt: k.nivel_columna ? source.index.get(k.nivel_columna)! : -1,
     niveles: k.niveles ?? {},
     empty: new Set(k.sin_valor ?? []),
+    outside: new Set(k.fuera ?? []),
     // Rows usually come grouped by unit: remember the last key found.
     lastKey: null as string | null,
     lastNivel: undefined as Nivel | undefined,
     lastNode: -1,
   }));
-  const fallback = toNoEspecificada ? h.find("entidad", ENTIDAD_NO_ESPECIFICADA)! : -1;
+  const ne = h.find("entidad", ENTIDAD_NO_ESPECIFICADA)!;
+  const unknown = (u: Unplaced): number | Unplaced => (lenient ? ne : u);
   return (row) => {
     for (const a of attempts) {
       const raw = row[a.at];
       if (raw === null || raw === undefined) continue;
       const key = typeof raw === "string" ? raw : String(raw);
       if (a.empty.has(key)) continue;
+      if (a.outside.has(key)) return OUT_OF_SCOPE;
       const nivel = a.nivel ?? a.niveles[String(row[a.levelAt] ?? "")];
-      if (!nivel) return { code: "MASB_CLAVE_DESCONOCIDA", reason: `nivel '${String(row[a.levelAt])}' desconocido; se esperaba ${Object.keys(a.niveles).join(", ")}`, column: a.header, value: String(row[a.levelAt]) };
+      if (!nivel) return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `nivel '${String(row[a.levelAt])}' desconocido; se esperaba ${Object.keys(a.niveles).join(", ")}`, column: a.header, value: String(row[a.levelAt]) });
       if (key === a.lastKey && nivel === a.lastNivel) return a.lastNode;
-      const node = h.find(nivel, key);
+      let node: number | undefined = h.find(nivel, key);
+      if (node === undefined && ((nivel === "clues" && h.excluded.has(key)) || (nivel === "entidad" && ENTIDAD_CODE.test(key)))) node = OUT_OF_SCOPE;
       if (node !== undefined) {
         a.lastKey = key;
         a.lastNivel = nivel;
         a.lastNode = node;
         return node;
       }
-      if (nivel === "clues") {
-        return h.excluded.has(key)
-          ? { code: "MASB_FUERA_DE_RED", reason: `la CLUES ${key} es de otra institución o no forma parte de la red (no está en la jerarquía)`, column: a.header, value: key }
-          : { code: "MASB_CLAVE_DESCONOCIDA", reason: `la CLUES ${key} no existe en el catálogo CLUES del extracto`, column: a.header, value: key };
-      }
-      return { code: "MASB_CLAVE_DESCONOCIDA", reason: `${nivel} '${key}' no existe en la jerarquía del extracto`, column: a.header, value: key };
+      if (nivel === "clues") return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `la CLUES ${key} no existe en el catálogo CLUES del extracto (use el catálogo nacional, con todas las instituciones)`, column: a.header, value: key });
+      return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `${nivel} '${key}' no existe en la jerarquía del extracto`, column: a.header, value: key });
     }
-    if (fallback >= 0) return fallback;
-    return { code: "MASB_SIN_CLAVE", reason: `renglón sin clave de unidad (${attempts.map((a) => a.header).join(", ")} vacías o no especificadas)`, column: attempts[0].header, value: "" };
+    if (sinClave === "no_especificada") return ne;
+    if (sinClave === "fuera_de_alcance") return OUT_OF_SCOPE;
+    return unknown({ code: "MASB_SIN_CLAVE", reason: `renglón sin clave de unidad (${attempts.map((a) => a.header).join(", ")} vacías o no especificadas)`, column: attempts[0].header, value: "" });
   };
+}
+
+/**
+ * How many nodes a source's store holds: the hierarchy lists the nation, the entidades, the
+ * regiones, the zonas and the units in that order, so a source whose keys attach no finer
+ * than the entidad (deaths by residence, CONAPO's population by entidad over 120 years) needs
+ * only the nation and the entidades, not a row of zeros for every unit in every period.
+ */
+export function storeNodes(sp: SourcePlan, h: Hierarchy): number {
+  const levels = sp.groups.map((g, i) => (i === 0 ? sp.source.finestLevel : finestOfKeys((JSON.parse(g) as { clave: ClaveIntento[] }).clave)));
+  if (sp.slots.some((s) => s.unitMask) || sp.source.def.exige_reporte) return h.size;
+  const finest = Math.max(...levels.map((l) => NIVELES.indexOf(l)));
+  if (finest >= NIVELES.indexOf("clues")) return h.size;
+  let n = 0;
+  while (n < h.size && NIVELES.indexOf(h.nodes[n].nivel) <= finest) n++;
+  return n;
+}
+
+function finestOfKeys(clave: ClaveIntento[]): Nivel {
+  const levels = clave.flatMap((k) => (k.nivel ? [k.nivel] : Object.values(k.niveles ?? {})));
+  return levels.reduce<Nivel>((a, b) => (NIVELES.indexOf(b) > NIVELES.indexOf(a) ? b : a), "nacional");
 }
 
 /** The header name a logical column is read from, for messages. */

@@ -29,7 +29,7 @@ export interface SourcePlan {
   slots: Slot[];
   /** Slots with a `b` column (sums and means). */
   nB: number;
-  /** Distinct key overrides of its aggregates (JSON text); group 0 is the source's own key. */
+  /** Distinct key overrides of its aggregates (JSON text: `{ clave, sin_clave, universo }`); group 0 is the source's own key. */
   groups: string[];
 }
 
@@ -53,7 +53,8 @@ export function planFor(catalog: Catalog, indicators: Indicator[]): Plan {
         const source = catalog.sources.get(agg.source)!;
         let sp = sources.get(source.name);
         if (!sp) sources.set(source.name, (sp = { source, slots: [], nB: 0, groups: [""] }));
-        const groupKey = agg.clave ? JSON.stringify(agg.clave) : "";
+        // Aggregates that attach rows by another key (another universe) share a key group.
+        const groupKey = agg.clave ? JSON.stringify({ clave: agg.clave, sin_clave: agg.sinClave ?? "no_especificada", universo: agg.universo }) : "";
         let group = sp.groups.indexOf(groupKey);
         if (group < 0) group = sp.groups.push(groupKey) - 1;
         slot = {

@@ -173,7 +173,7 @@ export async function drillDown(catalog: Catalog, extract: Extract, id: string, 
     for (const k of keys) {
       const b = store.buckets.get(k)!;
       if (slot.aggregate.kind === "distintos") count = null;
-      else if (count !== null) count += slot.aggregate.kind === "conteo" ? b.a[at] : b.b[node.index * store.nB + slot.bIndex];
+      else if (count !== null) count += (slot.aggregate.kind === "conteo" ? b.a[at] : b.b[node.index * store.nB + slot.bIndex]) ?? 0;
     }
     return { inWindow: count, complete: false, lines };
   };

@@ -24,12 +24,12 @@ const data = workerData as ({ mode: "read"; job: WorkerJob } | ({ mode: "evaluat
 if (data.collect) enableCollection();
 
 if (data.mode === "read") {
-  const { readers, nNodes } = readersFor(data.job);
+  const { readers } = readersFor(data.job);
   port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
     const task = m.task;
     const chunks = readChunks(task.path);
-    readPartial(readers.get(task.source)!, nNodes, task, chunks, (read) => {
+    readPartial(readers.get(task.source)!, task, chunks, (read) => {
       post({ kind: "progress", index: task.index, read });
       collectIfGrown();
     }).then((partial) => {

@@ -29,19 +29,27 @@ function dateFromParts(d: number, m: number, y: number): number | null {
   return days < nextMonth ? days : null;
 }
 
-/** INEGI's 4-digit coded age: 1xxx hours (1097 minutes), 2xxx days, 3xxx months, 4xxx years; x98 = n.e. */
+/**
+ * INEGI's 4-digit coded age: 1xxx hours (1097 minutes), 2xxx days, 3xxx months, 4xxx years.
+ * The "unknown within the unit" codes still say which unit, and so where the death falls:
+ * 1098 (hours n.e.) is under a day; 2098 (days n.e.) is 1 to 29 days, placed at day 1 — a
+ * neonatal death, as 27 of its 29 possible days are and as most deaths in the first month
+ * happen in the first days; 3098 (months n.e.) is 1 to 11 months, placed at 30 days (an infant
+ * death after the neonatal period). All three are under 1 year. Only 4998 (years n.e.) and
+ * codes outside the scheme are unknown (null).
+ */
 function inegiAge(code: number, unit: "anios" | "dias"): number | null | undefined {
   const kind = Math.floor(code / 1000);
   const n = code % 1000;
   if (kind < 1 || kind > 4) return code === 0 ? null : undefined;
-  if (n >= 98 && kind < 4) return null;
   if (kind === 4 && n > 150) return null; // 4998 años n.e.
+  if (kind < 4 && n >= 98 && n !== 98) return null; // 1099, 2099, …: not in INEGI's scheme
   if (unit === "anios") return kind === 4 ? n : 0;
   // Days: exact under a month; months and years are converted at 30 and 365 days, which is
   // enough to place a death on either side of the 28-day and 1-year cut-offs.
   if (kind === 1) return 0;
-  if (kind === 2) return n;
-  if (kind === 3) return n * 30;
+  if (kind === 2) return n === 98 ? 1 : n;
+  if (kind === 3) return n === 98 ? 30 : n * 30;
   return n * 365;
 }
 

@@ -1,6 +1,8 @@
 /**
  * `calculo` in the catalog: the load-time expansion into one aggregate per age group, and the
- * checks `masb validate` makes, each with file, line and column.
+ * checks `masb validate` makes, each with file, line and column. The test indicators count
+ * hospital deaths (egresos, the network) over the responsibility population, a pair of
+ * universes that fit (DESIGN.md), so that only the method's own checks speak.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,7 +31,7 @@ const errors = (problems: Problem[]) => problems.filter((p) => p.severity === "e
 const STANDARDISED = `unidad: por_100000
 ventana: acumulado_anual
 anualizar: true
-numerador: { origen: defunciones, agregado: conteo, filtro: "cie(causa, 'X60-X84')" }
+numerador: { origen: egresos, agregado: conteo, filtro: "motivo_egreso = '5'" }
 denominador: { origen: poblacion, agregado: suma, valor: poblacion }
 calculo:
   metodo: estandarizacion_directa
@@ -46,7 +48,7 @@ describe("method indicators at load time", () => {
     expect(errors(problems)).toEqual([]);
     const x = catalog.byId.get("X")!;
     expect(x.metodo!.numerador).toHaveLength(18);
-    expect(x.aggregates["numerador#30-34"].key).toContain("cie(causa, 'X60-X84') y edad_anios entre 30 y 34");
+    expect(x.aggregates["numerador#30-34"].key).toContain("motivo_egreso = '5' y edad_anios entre 30 y 34");
     expect(x.aggregates["numerador#85+"].key).toContain("edad_anios >= 85");
     expect(x.aggregates["denominador#00-04"].key).toContain("grupo_edad = '00-04'");
     expect(x.aggregates["numerador#sin_edad"].key).toContain("edad_anios es nulo");
@@ -63,7 +65,7 @@ describe("method indicators at load time", () => {
   });
 
   it("takes the terms of another indicator through a reference", () => {
-    const base = `id: "B"\n${HEAD}unidad: por_100000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n`;
+    const base = `id: "B"\n${HEAD}unidad: por_100000\nnumerador: { origen: egresos, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n`;
     const variant = `id: "B-e"\n${HEAD}unidad: por_100000
 agregados:
   muertes: { indicador: "B", termino: numerador }
@@ -126,7 +128,7 @@ describe("masb validate on methods", () => {
   });
 
   it("wants a numerator that is one aggregate, not an expression", () => {
-    const body = STANDARDISED.replace(/numerador: \{ origen.*\n/, "agregados:\n  a: { origen: defunciones, agregado: conteo }\n  b: { origen: defunciones, agregado: conteo }\nnumerador: { expresion: a + b }\n");
+    const body = STANDARDISED.replace(/numerador: \{ origen.*\n/, "agregados:\n  a: { origen: egresos, agregado: conteo }\n  b: { origen: egresos, agregado: conteo }\nnumerador: { expresion: a + b }\n");
     expect(errors(build(body).problems)[0]).toMatchObject({ code: "MASB_METODO_TERMINO" });
   });
 
@@ -163,9 +165,9 @@ describe("small-numbers rule", () => {
     const { minimumsOf, isUnstable, D } = await import("../../src/engine/evaluate.js");
     const { catalog } = buildCatalog([...sources,
       { path: "a.yaml", text: `id: "A1"\n${HEAD}${STANDARDISED}` },
-      { path: "b.yaml", text: `id: "B1"\n${HEAD}unidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
-      { path: "c.yaml", text: `id: "C1"\n${HEAD.replace("impacto", "salida")}unidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
-      { path: "d.yaml", text: `id: "D1"\n${HEAD}minimo_numerador: 0\nminimo_denominador: 100\nunidad: por_1000\nnumerador: { origen: defunciones, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "b.yaml", text: `id: "B1"\n${HEAD}unidad: por_1000\nnumerador: { origen: egresos, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "c.yaml", text: `id: "C1"\n${HEAD.replace("impacto", "salida")}unidad: por_1000\nnumerador: { origen: egresos, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
+      { path: "d.yaml", text: `id: "D1"\n${HEAD}minimo_numerador: 0\nminimo_denominador: 100\nunidad: por_1000\nnumerador: { origen: egresos, agregado: conteo }\ndenominador: { origen: poblacion, agregado: suma, valor: poblacion }\n` },
       { path: "e.yaml", text: `id: "E1"\n${HEAD}${STANDARDISED.replace("metodo: estandarizacion_directa", "metodo: tabla_de_vida").replace("    estandar: oms_2000_2025\n", "").replace("unidad: por_100000", "unidad: anios")}` },
     ]);
     const get = (id: string) => catalog.byId.get(id)!;

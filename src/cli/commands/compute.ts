@@ -8,13 +8,9 @@ import { openExtract } from "../../node/extract.js";
 import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
 import { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "../../node/gc.js";
 import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
-import { catalogOrExit, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
+import { catalogOrExit, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
 import { metasOrNull } from "./report.js";
-
-function fileSummary(r: FileReport): string {
-  return `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
-}
 
 /** `--ic` alone is 95 %; `--ic 90` or `--ic 0.9` another level. */
 function confidenceLevel(value: string | boolean | undefined): number | undefined {

@@ -9,7 +9,7 @@ import { buildTablero, rejectionCounter } from "../../report/build.js";
 import { renderTablero } from "../../report/tablero.js";
 import { COMPOSITE_COLUMNS } from "../../scoring/composite.js";
 import { unknownMetaUnits, type Metas } from "../../scoring/metas.js";
-import { catalogOrExit, EXIT, fmtInt, printProblems, type CommandModule, type Io } from "../shared.js";
+import { catalogOrExit, fileSummary, EXIT, fmtInt, printProblems, type CommandModule, type Io } from "../shared.js";
 import type { Catalog } from "../../catalog/load.js";
 
 /** Reads `--metas` and prints its problems; null when it has errors (the caller exits 1). */
@@ -24,10 +24,6 @@ export async function metasOrNull(io: Io, path: string | undefined, catalog: Cat
   let lines = 0;
   for (const m of metas.byIndicator.values()) lines += m.size;
   return { metas, lines };
-}
-
-function fileSummary(r: FileReport): string {
-  return `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
 }
 
 async function runReport(io: Io, extractDir: string, o: Record<string, string | boolean | undefined>): Promise<number> {
