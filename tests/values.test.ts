@@ -92,11 +92,12 @@ describe("the mini extract", () => {
     const byFile = Object.fromEntries(marzo.files.map((f) => [f.file, [f.read, f.accepted, f.rejected]]));
     expect(byFile).toEqual({
       "regionalizacion_IMB_2024.csv": [12, 12, 0],
-      "ESTABLECIMIENTO_SALUD_202403.csv": [12, 12, 0],
+      // 12 IMSS-BIENESTAR units and one IMSS hospital (GRIMS000031), outside the hierarchy
+      "ESTABLECIMIENTO_SALUD_202403.csv": [13, 13, 0],
       "cedulas_2024.csv": [11, 11, 0],
-      "DEFUN_2024.csv": [7, 7, 0],
+      "DEFUN_2024.csv": [12, 12, 0],
       "EGRESOS_2024.txt": [12, 12, 0],
-      "sinac_2024.csv": [15, 15, 0],
+      "sinac_2024.csv": [20, 20, 0],
       "personal_2024.csv": [20, 20, 0],
       "poblacion_responsabilidad_2024.csv": [34, 34, 0],
       "recetas_2024.csv": [9, 9, 0],
@@ -108,6 +109,16 @@ describe("the mini extract", () => {
       "URGENCIAS_2024.txt": [16, 15, 1],
     });
     expect(marzo.problems).toEqual([]);
+  });
+
+  it("counts, per file and universe, the valid rows that a universe leaves out, without rejecting them", () => {
+    const outside = Object.fromEntries(marzo.files.filter((f) => f.fueraDeAlcance).map((f) => [f.file, f.fueraDeAlcance]));
+    expect(outside).toEqual({
+      // red: #7 (CLUES 9998, no unit) and #16 (GRIMS000031, IMSS); residentes: #19 (lives in 20)
+      "sinac_2024.csv": { red: 2, residentes: 1 },
+      // residentes: D11 (lives in the United States, 33) and D12 (lives in 20)
+      "DEFUN_2024.csv": { residentes: 2 },
+    });
   });
 
   it("rejects the urgencias row of an unknown CLUES with its line, column and value", () => {
@@ -567,18 +578,27 @@ describe("85: ocupación hospitalaria", () => {
 
 // ------------------------------------------------------------------------------------------
 // SINAC March births (row: CLUES, ENTIDADNACIMIENTO/ENTIDADRESIDENCIA, RESOLUCIONEMBARAZO,
-// PERSONALATENDIO, TOTALCONSULTAS):
+// PERSONALATENDIO, TOTALCONSULTAS, ORDENPRODUCTO; blank ORDENPRODUCTO = a single birth):
 //   #1 GRIMB000011 12/12 1 1 5     #2 GRIMB000011 12/12 3 1 2     #3 GRIMB000011 12/12 3 1 8
 //   #4 GRIMB000011 12/12 1 2 99    #5 GRIMB000012 12/12 1 2 4     #6 GRIMB000021 12/12 2 1 3
 //   #7 9998        12/12 1 4 0     #8 NTIMB000011 18/18 3 1 6     #9 NTIMB000011 18/18 1 1 4
 //   #10 NTIMB000011 18/12 1 1 7    #11 NTIMB000021 18/18 3 1 1    #12 NTIMB000021 18/18 0 9 5
 //   #13 NTIMB000022 18/18 1 3 (blank)
+//   #16 GRIMS000031 12/12 3 1 9 1  (an IMSS hospital: in the CLUES catalog, not in the network)
+//   #17 GRIMB000011 12/12 3 1 6 1  #18 GRIMB000011 12/12 3 1 6 2  (twins: one delivery)
+//   #19 NTIMB000011 18/20 1 1 5 1  (a mother resident in Oaxaca, 20: no network unit in the extract)
+//   #20 GRIMB000012 12/99 1 2 4 1  (residence not specified: entidad NE)
 // and outside March: #14 GRIMB000011 15/02/2024 12/12 1 1 6; #15 NTIMB000011 20/01/2024 18/18 3 1 5.
+// Universes (README "Universes"): C counts deliveries in network units by CLUES, so #7 (no
+// unit) and #16 (IMSS) are out of its scope and #18 is the second product of #17; 103 and 91
+// count every birth of mothers resident in each entidad, wherever it happened, so #7 and #16
+// count and #19 is out of scope (resident of an entidad without network units).
 
-describe("C: nacimientos por cesárea", () => {
-  it("divides cesáreas by births of the hospital in March", () => {
-    // GRIMB000011: #1–#4, cesáreas #2, #3 (#14 is of February) → 2 / 4 × 100 = 50.0
-    expectRow(marzo, "C", "clues", "GRIMB000011", { numerador: "2", denominador: "4", valor: "50.0", estado: "ok" });
+describe("C: partos por cesárea en unidades de la red", () => {
+  it("divides caesarean deliveries by deliveries of the hospital in March, twins once", () => {
+    // GRIMB000011: #1, #2 (3), #3 (3), #4, #17 (3, first twin); #18 second twin → out:
+    // 3 / 5 × 100 = 60.0
+    expectRow(marzo, "C", "clues", "GRIMB000011", { numerador: "3", denominador: "5", valor: "60.0", estado: "ok" });
   });
 
   it("leaves a birth with resolución 0 out of the denominator", () => {
@@ -586,123 +606,129 @@ describe("C: nacimientos por cesárea", () => {
     expectRow(marzo, "C", "clues", "NTIMB000021", { numerador: "1", denominador: "1", valor: "100.0", estado: "ok" });
   });
 
-  it("sums births at the zona", () => {
-    // 12-Z01: #1–#5 → 2 / 5 × 100 = 40.0
-    expectRow(marzo, "C", "zona", "12-Z01", { numerador: "2", denominador: "5", valor: "40.0", estado: "ok" });
+  it("counts a unit's deliveries whatever the mother's residence", () => {
+    // NTIMB000011: #8 (3), #9, #10 (resident of 12), #19 (resident of 20) → 1 / 4 = 25.0
+    expectRow(marzo, "C", "clues", "NTIMB000011", { numerador: "1", denominador: "4", valor: "25.0", estado: "ok" });
   });
 
-  it("adds the birth without CLUES (9998) to its entidad de nacimiento", () => {
-    // 12: zonas 5 + 1 (#6) + #7 (CLUES 9998, entidad 12) = 7; cesáreas 2 → 28.571… → 28.6
-    expectRow(marzo, "C", "entidad", "12", { numerador: "2", denominador: "7", valor: "28.6", estado: "ok" });
+  it("sums deliveries at the zona", () => {
+    // 12-Z01: GRIMB000011 3 / 5 + GRIMB000012 (#5, #20) 0 / 2 → 3 / 7 = 42.857… → 42.9
+    expectRow(marzo, "C", "zona", "12-Z01", { numerador: "3", denominador: "7", valor: "42.9", estado: "ok" });
   });
 
-  it("sums births at the entidad and the nation", () => {
-    // 18: #8 (cesárea), #9, #10, #11 (cesárea), #13 (#12 resolución 0 excluded) → 2 / 5 = 40.0
-    expectRow(marzo, "C", "entidad", "18", { numerador: "2", denominador: "5", valor: "40.0", estado: "ok" });
-    // nacional: 2 + 2 = 4 / 7 + 5 = 12 → 33.333… → 33.3
-    expectRow(marzo, "C", "nacional", "", { numerador: "4", denominador: "12", valor: "33.3", estado: "ok" });
-  });
-});
-
-describe("103: asistencia calificada al parto", () => {
-  it("counts médico or enfermera and keeps 'se ignora' in the denominator", () => {
-    // NTIMB000021: #11 médico, #12 se ignora (9) → 1 / 2 × 100 = 50.0
-    expectRow(marzo, "103", "clues", "NTIMB000021", { numerador: "1", denominador: "2", valor: "50.0", estado: "ok" });
-    // GRIMB000011: #1 médico, #2 médico, #3 médico, #4 enfermera → 4 / 4 = 100.0
-    expectRow(marzo, "103", "clues", "GRIMB000011", { numerador: "4", denominador: "4", valor: "100.0", estado: "ok" });
+  it("leaves births outside a unit and in other institutions out of the entidad, which is the sum of its units", () => {
+    // 12: 12-Z01 3 / 7 + 12-Z02 (#6, resolución 2) 0 / 1 = 3 / 8 = 37.5; #7 (9998) and #16
+    // (IMSS) are in no network unit, so in no network total either.
+    expectRow(marzo, "C", "entidad", "12", { numerador: "3", denominador: "8", valor: "37.5", estado: "ok" });
   });
 
-  it("sums births at the zona", () => {
-    // 18-Z02: #11 médico, #12 se ignora, #13 persona autorizada (3) → 1 / 3 = 33.333… → 33.3
-    expectRow(marzo, "103", "zona", "18-Z02", { numerador: "1", denominador: "3", valor: "33.3", estado: "ok" });
+  it("sums deliveries at the entidad and the nation", () => {
+    // 18: #8 (3), #9, #10, #11 (3), #13, #19 (#12 resolución 0 excluded) → 2 / 6 = 33.333… → 33.3
+    expectRow(marzo, "C", "entidad", "18", { numerador: "2", denominador: "6", valor: "33.3", estado: "ok" });
+    // nacional: 3 + 2 = 5 / 8 + 6 = 14 → 35.714… → 35.7
+    expectRow(marzo, "C", "nacional", "", { numerador: "5", denominador: "14", valor: "35.7", estado: "ok" });
   });
 
-  it("counts the home birth by a partera at the entidad as not skilled", () => {
-    // 12: #1–#6 médico or enfermera = 6; #7 partera (4) → 6 / 7 × 100 = 85.714… → 85.7
-    expectRow(marzo, "103", "entidad", "12", { numerador: "6", denominador: "7", valor: "85.7", estado: "ok" });
-  });
-
-  it("sums births at the entidad and the nation", () => {
-    // 18: #8, #9, #10, #11 médico = 4; #12, #13 not → 4 / 6 = 66.666… → 66.7
-    expectRow(marzo, "103", "entidad", "18", { numerador: "4", denominador: "6", valor: "66.7", estado: "ok" });
-    // nacional: 6 + 4 = 10 / 7 + 6 = 13 → 76.923… → 76.9
-    expectRow(marzo, "103", "nacional", "", { numerador: "10", denominador: "13", valor: "76.9", estado: "ok" });
+  it("reports no row for the entidad no especificada, where no network delivery is", () => {
+    expect(marzo.rows.filter((r) => r.indicador === "C" && r.entidad === "NE")).toEqual([]);
   });
 });
 
-describe("91: cuatro o más consultas prenatales", () => {
-  it("leaves TOTALCONSULTAS 99 out of the denominator", () => {
-    // GRIMB000011: #1 5, #2 2, #3 8, #4 99 (n.e.) → 2 / 3 × 100 = 66.666… → 66.7
-    expectRow(marzo, "91", "clues", "GRIMB000011", { numerador: "2", denominador: "3", valor: "66.7", estado: "ok" });
+describe("103: asistencia calificada al parto, todas las residentes", () => {
+  it("is reported from the entidad up only: births are counted by residence", () => {
+    expect(marzo.rows.filter((r) => r.indicador === "103" && r.nivel !== "nacional" && r.nivel !== "entidad")).toEqual([]);
   });
 
-  it("gives sin_denominador when the only birth has TOTALCONSULTAS blank", () => {
-    // NTIMB000022: #13 blank → 0 / 0
-    expectRow(marzo, "91", "clues", "NTIMB000022", { numerador: "0", denominador: "0", valor: null, estado: "sin_denominador" });
+  it("counts home births and other institutions' births of the entidad's residents", () => {
+    // 12 residents: #1–#7, #10, #16, #17, #18 = 11; médico (1) or enfermera (2): all but #7
+    // (partera, 4) → 10 / 11 × 100 = 90.909… → 90.9
+    expectRow(marzo, "103", "entidad", "12", { numerador: "10", denominador: "11", valor: "90.9", estado: "ok" });
   });
 
-  it("sums births at the zona", () => {
-    // 12-Z01: #1 5, #2 2, #3 8, #5 4 (#4 is 99) → 3 / 4 = 75.0
-    expectRow(marzo, "91", "zona", "12-Z01", { numerador: "3", denominador: "4", valor: "75.0", estado: "ok" });
+  it("keeps 'se ignora' and persona autorizada in the denominator and leaves out a resident of another entidad", () => {
+    // 18 residents: #8, #9, #11, #12 (se ignora, 9), #13 (persona autorizada, 3) = 5 (#10 lives
+    // in 12, #19 in 20) → #8, #9, #11 = 3 / 5 = 60.0
+    expectRow(marzo, "103", "entidad", "18", { numerador: "3", denominador: "5", valor: "60.0", estado: "ok" });
   });
 
-  it("sums births at the entidad and the nation", () => {
-    // 12: 12-Z01 3 / 4 + #6 (3) 0 / 1 + #7 (0, CLUES 9998) 0 / 1 → 3 / 6 = 50.0
-    expectRow(marzo, "91", "entidad", "12", { numerador: "3", denominador: "6", valor: "50.0", estado: "ok" });
-    // 18: #8 6, #9 4, #10 7, #11 1, #12 5 (#13 blank) → 4 / 5 = 80.0
-    expectRow(marzo, "91", "entidad", "18", { numerador: "4", denominador: "5", valor: "80.0", estado: "ok" });
-    // nacional: 3 + 4 = 7 / 6 + 5 = 11 → 63.636… → 63.6
-    expectRow(marzo, "91", "nacional", "", { numerador: "7", denominador: "11", valor: "63.6", estado: "ok" });
+  it("puts the birth of unspecified residence in NE and the nation", () => {
+    // NE: #20 enfermera → 1 / 1 = 100.0
+    expectRow(marzo, "103", "entidad", "NE", { numerador: "1", denominador: "1", valor: "100.0", estado: "ok" });
+    // nacional: 10 + 3 + 1 = 14 / 11 + 5 + 1 = 17 → 82.352… → 82.4
+    expectRow(marzo, "103", "nacional", "", { numerador: "14", denominador: "17", valor: "82.4", estado: "ok" });
+  });
+});
+
+describe("91: cuatro o más consultas prenatales, mujeres residentes con un nacido vivo", () => {
+  it("keeps TOTALCONSULTAS 99 and blank in the denominator, counts a twin delivery once", () => {
+    // 12 residents' deliveries: #1 5, #2 2, #3 8, #4 99, #5 4, #6 3, #7 0, #10 7, #16 9, #17 6
+    // (#18 is #17's second twin) = 10; 4 or more: #1, #3, #5, #10, #16, #17 = 6 → 60.0
+    expectRow(marzo, "91", "entidad", "12", { numerador: "6", denominador: "10", valor: "60.0", estado: "ok" });
+    // 18: #8 6, #9 4, #11 1, #12 5, #13 blank = 5; 4 or more: #8, #9, #12 = 3 → 60.0
+    expectRow(marzo, "91", "entidad", "18", { numerador: "3", denominador: "5", valor: "60.0", estado: "ok" });
+  });
+
+  it("sums the entidades and NE into the nation", () => {
+    // NE: #20 (4) → 1 / 1; nacional: 6 + 3 + 1 = 10 / 10 + 5 + 1 = 16 → 62.5
+    expectRow(marzo, "91", "nacional", "", { numerador: "10", denominador: "16", valor: "62.5", estado: "ok" });
   });
 });
 
 // ------------------------------------------------------------------------------------------
-// DEFUN_2024 rows (ent_resid, causa_def, sexo, edad, fecha de ocurrencia):
-//   D1 12 P071 1 2005 (5 días) 10/03/2024     D2 18 O149 2 4028 15/02/2024
+// DEFUN_2024 rows (ent_resid, causa_def, sexo, edad, fecha de ocurrencia, razon_m):
+//   D1 12 P071 1 2005 (5 días) 10/03/2024     D2 18 O149 2 4028 15/02/2024 (razon_m vacío)
 //   D3 12 E119 1 4067 20/03/2024              D4 18 I219 2 4075 02/01/2024
 //   D5 12 J189 2 3006 (6 meses) 14/03/2024    D6 99 P369 2 2010 (10 días) 08/03/2024
 //   D7 12 P220 1 2003 (3 días) 28/12/2023
-// Births January–March 2024 by ENTIDADRESIDENCIA: 12 = #1–#7 + #10 (born in 18) + #14 = 9;
-// 18 = #8, #9, #11, #12, #13, #15 = 6; nacional 15.
+//   D8 12 O969 2 4031 05/02/2024 razon_m 2 (maternal death after 42 days: late, not counted)
+//   D9 12 B24X 2 4026 09/03/2024 razon_m 1 (HIV in pregnancy: INEGI counts it as maternal)
+//   D10 18 P070 1 2098 (días no especificados) 11/03/2024
+//   D11 33 V892 1 4040 12/03/2024 (resident of the United States: out of scope)
+//   D12 20 P071 1 2002 13/03/2024 (resident of Oaxaca, no network units in the extract: out of scope)
+// 134 and 135 take the 12 months April 2023–March 2024. Births of the window by
+// ENTIDADRESIDENCIA (every institution, and home): 12 = #1–#7, #10, #14, #16, #17, #18 = 12;
+// 18 = #8, #9, #11, #12, #13, #15 = 6; NE = #20 = 1 (#19 lives in 20: out); nacional 19.
 // Every 134 and 135 value here rests on fewer than 20 deaths: impact-dimension rates are
 // then `inestable` (the small-numbers default, NCHS; README "Epidemiological methods").
 
-describe("135: mortalidad neonatal (entidad de residencia, January–March)", () => {
+describe("135: mortalidad neonatal (todas las residentes, 12 meses)", () => {
   it("is reported from the entidad up only", () => {
     expect(marzo.rows.filter((r) => r.indicador === "135" && (r.nivel === "zona" || r.nivel === "clues" || r.nivel === "region"))).toEqual([]);
   });
 
-  it("divides neonatal deaths by births of mothers resident in the entidad", () => {
-    // 12: D1 (5 días); D5 is 6 meses, D7 is of 2023 → 1 / 9 × 1 000 = 111.111… → 111.1
+  it("divides neonatal deaths by births of mothers resident in the entidad, over 12 months", () => {
+    // 12: D1 (5 días) and D7 (3 días, December 2023: inside April 2023–March 2024); D5 is 6
+    // meses → 2 / 12 × 1 000 = 166.666… → 166.7
     const row = pick(marzo, "135", "entidad", "12");
-    expect(row.periodo).toBe("2024-01/2024-03");
-    expectRow(marzo, "135", "entidad", "12", { numerador: "1", denominador: "9", valor: "111.1", estado: "inestable" });
-    // 18: no neonatal deaths → 0 / 6 = 0.0
-    expectRow(marzo, "135", "entidad", "18", { numerador: "0", denominador: "6", valor: "0.0", estado: "inestable" });
+    expect(row.periodo).toBe("2023-04/2024-03");
+    expectRow(marzo, "135", "entidad", "12", { numerador: "2", denominador: "12", valor: "166.7", estado: "inestable" });
+    // 18: D10, age in days not specified (2098): under a month, a neonatal death → 1 / 6 = 166.7
+    expectRow(marzo, "135", "entidad", "18", { numerador: "1", denominador: "6", valor: "166.7", estado: "inestable" });
   });
 
-  it("puts the death of entidad 99 in NE, with no births there", () => {
-    // D6 ent_resid 99 → NE: 1 / 0
-    expectRow(marzo, "135", "entidad", "NE", { numerador: "1", denominador: "0", valor: null, estado: "sin_denominador" });
+  it("puts the death and the birth of unspecified residence in NE", () => {
+    // D6 ent_resid 99 → NE; #20 → NE: 1 / 1 × 1 000 = 1000.0
+    expectRow(marzo, "135", "entidad", "NE", { numerador: "1", denominador: "1", valor: "1000.0", estado: "inestable" });
   });
 
-  it("adds NE to the nation", () => {
-    // nacional: D1 + D6 = 2 / 9 + 6 = 15 → 133.333… → 133.3
-    expectRow(marzo, "135", "nacional", "", { numerador: "2", denominador: "15", valor: "133.3", estado: "inestable" });
+  it("adds NE to the nation and leaves residents abroad or of an entidad without network units out", () => {
+    // nacional: D1, D7, D10, D6 = 4 (D12, 2 días, lives in 20: out) / 19 → 210.526… → 210.5
+    expectRow(marzo, "135", "nacional", "", { numerador: "4", denominador: "19", valor: "210.5", estado: "inestable" });
   });
 });
 
-describe("134: razón de mortalidad materna (January–March)", () => {
-  it("counts a woman's death by O149 per 100 000 births of the entidad", () => {
-    // 18: D2 (sexo 2, O149 in O00–O95) → 1 / 6 × 100 000 = 16 666.666… → 16666.7
+describe("134: razón de mortalidad materna (todas las residentes, 12 meses)", () => {
+  it("counts what INEGI marks for the ratio, and falls back on the cause where the mark is empty", () => {
+    // 18: D2 (O149, razon_m empty → cause O00–O95) → 1 / 6 × 100 000 = 16 666.666… → 16666.7
     expectRow(marzo, "134", "entidad", "18", { numerador: "1", denominador: "6", valor: "16666.7", estado: "inestable" });
-    // 12: no maternal deaths (D5 is a woman, J189) → 0 / 9 = 0.0
-    expectRow(marzo, "134", "entidad", "12", { numerador: "0", denominador: "9", valor: "0.0", estado: "inestable" });
+    // 12: D9 (B24X, razon_m 1) counts; D8 (O969, razon_m 2: late) does not → 1 / 12 × 100 000
+    // = 8 333.333… → 8333.3
+    expectRow(marzo, "134", "entidad", "12", { numerador: "1", denominador: "12", valor: "8333.3", estado: "inestable" });
   });
 
   it("sums the nation", () => {
-    // nacional: 1 / 15 × 100 000 = 6 666.666… → 6666.7
-    expectRow(marzo, "134", "nacional", "", { numerador: "1", denominador: "15", valor: "6666.7", estado: "inestable" });
+    // nacional: 2 / 19 × 100 000 = 10 526.315… → 10526.3
+    expectRow(marzo, "134", "nacional", "", { numerador: "2", denominador: "19", valor: "10526.3", estado: "inestable" });
   });
 });
 

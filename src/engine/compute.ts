@@ -191,16 +191,14 @@ function evaluateIndicator(
   /** Numerator, denominator and value of one node over one window's buckets. */
   const valueAt = (node: number, win: Window, parts: Part[]) => {
     const env: Record<string, Ratio | null> = { dias_periodo: { p: win.days, q: 1 }, meses_periodo: { p: win.months, q: 1 } };
+    // Whether any of its aggregates counted something here: the entidad "no especificada" is
+    // reported only then (other universes' rows may attach there and count for none of these).
     let attached = 0;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i];
-      if (part.view) {
-        env[part.name] = stockRatio(part.view, part.slot, node);
-        attached += part.view.rows[node] ?? 0;
-      } else {
-        env[part.name] = aggregateRatio(part.store, part.slot, node, part.buckets);
-        for (let b = 0; b < part.buckets.length; b++) attached += part.buckets[b].rows[node] ?? 0;
-      }
+      const r = part.view ? stockRatio(part.view, part.slot, node) : aggregateRatio(part.store, part.slot, node, part.buckets);
+      env[part.name] = r;
+      if (r !== null && r.p !== 0) attached++;
     }
     let num: Exact | null = null, den: Exact | null = null;
     /** The value rounded to the indicator's decimals, as text. */

@@ -5,7 +5,7 @@
  *
  * Period 2024-03. `acumulado_anual` = January–March 2024 = 31 + 29 + 31 = 91 days; the 12 months
  * ending in March 2024 (April 2023–March 2024) have 366 days, so annualised values are
- * multiplied by 366/91 ≈ 4.021978.
+ * multiplied by 366/91 ≈ 4.021978 over January–March and by 366/366 = 1 over 12 months.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,8 @@ function clues(): Record<string, string>[] {
     unit("GRIMB000001", "12", "GUERRERO", "07", "HOSPITAL GENERAL", "SEGUNDO NIVEL"),
     unit("GRIMB000002", "12", "GUERRERO", "07", "CENTRO DE SALUD", "PRIMER NIVEL"),
     unit("NTIMB000003", "18", "NAYARIT", "01", "CENTRO DE SALUD", "PRIMER NIVEL"),
+    // An IMSS hospital: in the CLUES catalog, outside the IMSS-BIENESTAR network.
+    { ...unit("GRIMS000009", "12", "GUERRERO", "07", "HOSPITAL GENERAL DE ZONA IMSS", "SEGUNDO NIVEL"), "CLAVE DE LA INSTITUCION": "IMS" },
   ];
 }
 
@@ -41,6 +43,23 @@ function poblacion(): Record<string, string | number>[] {
     { CLUES: "GRIMB000002", ANIO: 2024, SEXO: "Hombres", GRUPO_EDAD: "30-34", POBLACION: 3000 },
     { CLUES: "NTIMB000003", ANIO: 2024, SEXO: "Mujeres", GRUPO_EDAD: "15-19", POBLACION: 1000 },
     { CLUES: "NTIMB000003", ANIO: 2024, SEXO: "Hombres", GRUPO_EDAD: "30-34", POBLACION: 1000 },
+  ];
+}
+
+/**
+ * CONAPO's mid-year population (universe residentes): Guerrero 5 000 in 2024 (2 000 women aged
+ * 17 + 3 000 men aged 32), Nayarit 2 000 (1 000 women aged 16 + 1 000 men aged 33); national
+ * 7 000. As in the real file there are also 2023 rows (a stock takes the latest year at or
+ * before the window's end: 2024), the national total (CVE_GEO 0) and an entidad without
+ * network units (20, Oaxaca): both out of scope, never added.
+ */
+function conapo(): Record<string, string | number>[] {
+  const row = (anio: number, ent: string, edad: number, sexo: string, pob: number) => ({ RENGLON: 1, AÑO: anio, ENTIDAD: "x", CVE_GEO: ent, EDAD: edad, SEXO: sexo, POBLACION: pob });
+  return [
+    row(2024, "12", 17, "Mujeres", 2000), row(2024, "12", 32, "Hombres", 3000),
+    row(2024, "18", 16, "Mujeres", 1000), row(2024, "18", 33, "Hombres", 1000),
+    row(2023, "12", 17, "Mujeres", 1900), row(2023, "12", 32, "Hombres", 2900),
+    row(2024, "0", 17, "Mujeres", 999_999), row(2024, "20", 17, "Mujeres", 50_000),
   ];
 }
 
@@ -59,9 +78,9 @@ async function run(only: string[], input: Record<string, unknown[]>, ventana?: "
 }
 
 describe("impacto: mortality from INEGI deaths by entidad of residence", () => {
-  it("131 APVP: sum of (70 − age) over deaths under 70, per 1 000, annualised", async () => {
+  it("131 APVP: sum of (70 − age) over deaths under 70 in 12 months, per 1 000 residents", async () => {
     const at = await run(["131"], {
-      poblacion: poblacion(),
+      poblacion_conapo: conapo(),
       defunciones: [
         defuncion("12", "P369", 2005, 1), //  5 days old → 0 years → 70 − 0 = 70
         defuncion("12", "I219", 4045, 2), // 45 years → 25
@@ -69,24 +88,26 @@ describe("impacto: mortality from INEGI deaths by entidad of residence", () => {
         defuncion("12", "I219", 4070, 3), // 70: not under 70, out
         defuncion("12", "J449", 4085, 2), // 85: out
         defuncion("12", "R99X", 4998, 2), // age not specified: out
-        defuncion("12", "I219", 4050, 4), // April: outside January–March
-        defuncion("12", "I219", 4050, 12, 2023), // December 2023: outside the year-to-date window
+        defuncion("12", "I219", 4050, 4), // April 2024: after the window
+        defuncion("12", "I219", 4050, 12, 2023), // December 2023: inside April 2023–March 2024 → 20
+        defuncion("12", "I219", 4040, 3, 2023), // March 2023: before the window
         defuncion("18", "X599", 4030, 2), // 30 years → 40
+        defuncion("20", "X599", 4030, 2), // resident of Oaxaca (no network units here): out of scope
       ],
     });
-    // Guerrero: 70 + 25 + 1 = 96 years; 96 / 5 000 × 1 000 × 366/91 = 19.2 × 4.021978 = 77.222 → 77.2
-    expect(at("131", "entidad", "12")).toMatchObject({ numerador: "96", denominador: "5000", valor: "77.2", estado: "ok" });
-    // Nayarit: 40 / 2 000 × 1 000 × 366/91 = 20 × 4.021978 = 80.440 → 80.4
-    expect(at("131", "entidad", "18")).toMatchObject({ numerador: "40", denominador: "2000", valor: "80.4" });
-    // National: 136 / 7 000 × 1 000 × 366/91 = 49 776 000 / 637 000 = 78.141 → 78.1
-    expect(at("131", "nacional")).toMatchObject({ numerador: "136", denominador: "7000", valor: "78.1" });
+    // Guerrero: 70 + 25 + 1 + 20 = 116 years; 116 / 5 000 × 1 000 × 366/366 = 23.2
+    expect(at("131", "entidad", "12")).toMatchObject({ numerador: "116", denominador: "5000", valor: "23.2", estado: "ok" });
+    // Nayarit: 40 / 2 000 × 1 000 = 20.0
+    expect(at("131", "entidad", "18")).toMatchObject({ numerador: "40", denominador: "2000", valor: "20.0" });
+    // National: 156 / 7 000 × 1 000 = 22.285… → 22.3 (CONAPO's national row is not added: 7 000, not 1 006 999)
+    expect(at("131", "nacional")).toMatchObject({ numerador: "156", denominador: "7000", valor: "22.3" });
     // deaths carry no CLUES: nothing is reported below the entidad
     expect(at("131", "clues", "GRIMB000002")).toBeUndefined();
   });
 
   it("140 suicide (X60–X84, Y87.0) and 139 unintentional poisoning (X40, X43–X44, X46–X49), per 100 000", async () => {
     const at = await run(["139", "140"], {
-      poblacion: poblacion(),
+      poblacion_conapo: conapo(),
       defunciones: [
         defuncion("12", "X700", 4030, 1), // suicide
         defuncion("12", "Y870", 4050, 2), // sequela of self-harm: suicide
@@ -96,21 +117,22 @@ describe("impacto: mortality from INEGI deaths by entidad of residence", () => {
         defuncion("12", "X450", 4041, 2), // accidental alcohol poisoning: excluded from SDG 3.9.3
         defuncion("12", "X47X", 4040, 3), // gas: poisoning
         defuncion("12", "X44", 4020, 1), //  other drugs: poisoning
-        defuncion("12", "X600", 4033, 4), // April: outside the window
+        defuncion("12", "X600", 4033, 4), // April 2024: after the window
         defuncion("18", "X600", 4033, 3), // suicide
         defuncion("18", "X499", 4060, 2), // poisoning
       ],
     });
-    // 140 Guerrero: X70 + Y87.0 = 2; 2 / 5 000 × 100 000 × 366/91 = 40 × 4.021978 = 160.879 → 160.9
-    expect(at("140", "entidad", "12")).toMatchObject({ numerador: "2", denominador: "5000", valor: "160.9" });
-    // 140 Nayarit: 1 / 2 000 × 100 000 × 366/91 = 50 × 4.021978 = 201.099 → 201.1
-    expect(at("140", "entidad", "18")).toMatchObject({ numerador: "1", valor: "201.1" });
-    // 140 national: 3 / 7 000 × 100 000 × 366/91 = 109 800 000 / 637 000 = 172.370 → 172.4
-    expect(at("140", "nacional")).toMatchObject({ numerador: "3", denominador: "7000", valor: "172.4" });
-    // 139 Guerrero: X47 + X44 = 2 (X41 and X45 left out) → same arithmetic as 140: 160.9
-    expect(at("139", "entidad", "12")).toMatchObject({ numerador: "2", valor: "160.9" });
-    // 139 national: X47, X44, X49 = 3 → 172.4
-    expect(at("139", "nacional")).toMatchObject({ numerador: "3", denominador: "7000", valor: "172.4" });
+    // 12 months, annualisation factor 366/366 = 1.
+    // 140 Guerrero: X70 + Y87.0 = 2; 2 / 5 000 × 100 000 = 40.0
+    expect(at("140", "entidad", "12")).toMatchObject({ numerador: "2", denominador: "5000", valor: "40.0" });
+    // 140 Nayarit: 1 / 2 000 × 100 000 = 50.0
+    expect(at("140", "entidad", "18")).toMatchObject({ numerador: "1", valor: "50.0" });
+    // 140 national: 3 / 7 000 × 100 000 = 42.857… → 42.9
+    expect(at("140", "nacional")).toMatchObject({ numerador: "3", denominador: "7000", valor: "42.9" });
+    // 139 Guerrero: X47 + X44 = 2 (X41 and X45 left out) → 40.0
+    expect(at("139", "entidad", "12")).toMatchObject({ numerador: "2", valor: "40.0" });
+    // 139 national: X47, X44, X49 = 3 → 42.9
+    expect(at("139", "nacional")).toMatchObject({ numerador: "3", denominador: "7000", valor: "42.9" });
   });
 });
 
@@ -118,7 +140,8 @@ describe("impacto: 133 probability of premature NCD death (SDG 3.4.1 method)", (
   it("converts each group's rate into a probability, spreading the deaths of unknown age", async () => {
     const grupos = ["30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65-69"];
     const at = await run(["133"], {
-      poblacion: grupos.map((g) => ({ CLUES: "GRIMB000002", ANIO: 2024, SEXO: "Hombres", GRUPO_EDAD: g, POBLACION: 1000 })),
+      // 1 000 resident men at one age of each group (30, 35, …, 65), CONAPO 2024.
+      poblacion_conapo: grupos.map((g) => ({ AÑO: 2024, CVE_GEO: "12", EDAD: Number(g.slice(0, 2)), SEXO: "Hombres", POBLACION: 1000 })),
       defunciones: [
         defuncion("12", "I219", 4062, 1), // NCD, 60–64
         defuncion("12", "I219", 4063, 2), // NCD, 60–64
@@ -147,27 +170,34 @@ describe("impacto: 130 adolescent birth rate (SDG 3.7.2)", () => {
       PESO: "3100", EDADGESTACIONAL: "39", SEXO: "1",
     };
   }
-  it("counts births to mothers 15–19 by the mother's residence per 1 000 women 15–19, annualised", async () => {
+  it("counts every birth to a resident mother 15–19, wherever it happened, per 1 000 resident women 15–19 over 12 months", async () => {
     const at = await run(["130"], {
-      poblacion: poblacion(),
+      poblacion_conapo: conapo(),
       nacimientos: [
         nacimiento("GRIMB000001", "12", "12", "15"),
         nacimiento("GRIMB000001", "12", "12", "17"),
         nacimiento("GRIMB000001", "12", "12", "19"),
         nacimiento("NTIMB000003", "18", "12", "18"), // born in Nayarit, lives in Guerrero: Guerrero
+        nacimiento("GRIMS000009", "12", "12", "17"), // at an IMSS hospital: a resident's birth all the same
+        nacimiento("9998", "12", "12", "16"), // at home (no CLUES): counts
+        nacimiento("GRIMB000001", "12", "12", "18", "20/05/2023"), // May 2023: inside April 2023–March 2024
+        nacimiento("GRIMB000001", "12", "12", "18", "20/03/2023"), // March 2023: before the window
+        nacimiento("GRIMB000001", "12", "20", "17"), // lives in Oaxaca, no network units in the extract: out of scope
         nacimiento("GRIMB000001", "12", "12", "20"), // 20: out
         nacimiento("GRIMB000001", "12", "12", "14"), // 14: out (SDG 3.7.2 reports 10–14 apart)
         nacimiento("GRIMB000001", "12", "12", "99"), // age not specified: out
-        nacimiento("GRIMB000001", "12", "12", "16", "10/04/2024"), // April: outside the window
+        nacimiento("GRIMB000001", "12", "12", "16", "10/04/2024"), // April 2024: after the window
         nacimiento("NTIMB000003", "18", "18", "16"),
       ],
     });
-    // Guerrero: 4 / 2 000 × 1 000 × 366/91 = 2 × 4.021978 = 8.044 → 8.0; fewer than 20 births: inestable
-    expect(at("130", "entidad", "12")).toMatchObject({ numerador: "4", denominador: "2000", valor: "8.0", estado: "inestable" });
-    // Nayarit: 1 / 1 000 × 1 000 × 366/91 = 4.022 → 4.0
-    expect(at("130", "entidad", "18")).toMatchObject({ numerador: "1", denominador: "1000", valor: "4.0" });
-    // National: 5 / 3 000 × 1 000 × 366/91 = 1.666667 × 4.021978 = 6.703 → 6.7
-    expect(at("130", "nacional")).toMatchObject({ numerador: "5", denominador: "3000", valor: "6.7" });
+    // 12 months: annualisation factor 366/366 = 1.
+    // Guerrero: 15, 17, 19, 18 (born in NY), 17 (IMSS), 16 (home), 18 (May 2023) = 7;
+    // 7 / 2 000 × 1 000 = 3.5; fewer than 20 births: inestable
+    expect(at("130", "entidad", "12")).toMatchObject({ numerador: "7", denominador: "2000", valor: "3.5", estado: "inestable" });
+    // Nayarit: 1 / 1 000 × 1 000 = 1.0
+    expect(at("130", "entidad", "18")).toMatchObject({ numerador: "1", denominador: "1000", valor: "1.0" });
+    // National: 8 / 3 000 × 1 000 = 2.666… → 2.7
+    expect(at("130", "nacional")).toMatchObject({ numerador: "8", denominador: "3000", valor: "2.7" });
   });
 });
 
