@@ -28,8 +28,10 @@ describe("masb explain <id>: the definition in words", () => {
 
   it("describes an inline aggregate with its source and filter, and lists aliases", async () => {
     const stdout = (await runCli(["explain", "134"])).stdout.replace(/\s+/g, " ");
-    expect(stdout).toContain("número de renglones de defunciones que cumplen `sexo = '2' y cie(causa, 'O00-O95', 'O98-O99', 'A34')`");
-    expect(stdout).toContain("asignados por entidad_residencia (entidad)");
+    expect(stdout).toContain("número de renglones de defunciones que cumplen `razon_materna = '1' o razon_materna es nulo y cie(causa, 'O00-O95', 'O98-O99', 'A34')`");
+    // The births of the denominator are SINAC's residents' universe, attached by the mother's residence.
+    expect(stdout).toContain("número de renglones de nacimientos (todos los renglones); universo residentes, asignados por entidad_residencia (entidad)");
+    expect(stdout).toContain("universo residentes: todas las personas residentes de la entidad (por residencia)");
   });
 
   it("says which indicator a derived aggregate comes from", async () => {

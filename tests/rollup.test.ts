@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Decimal from "decimal.js";
+import { generate } from "../bench/generate.mjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Term } from "../src/catalog/load.js";
-import type { ComputeResult } from "../src/engine/compute.js";
+import type { ComputeResult, ResultRow } from "../src/engine/compute.js";
 import type { Node } from "../src/expr/index.js";
 import { computeDir, loadCatalog } from "../src/index.js";
 
@@ -35,33 +38,69 @@ function linear(term: Term | undefined): boolean {
   return walk(term.node);
 }
 
-describe("roll-up", () => {
-  it("gives, for every indicator, a national numerator and denominator equal to the sums over entidades", () => {
-    for (const ind of result.indicators) {
-      const rows = result.rows.filter((r) => r.indicador === ind.id);
-      const nacional = rows.find((r) => r.nivel === "nacional")!;
-      const entidades = rows.filter((r) => r.nivel === "entidad");
-      expect(entidades.length, ind.id).toBeGreaterThan(0);
-      if (nacional.estado === "sin_datos" || nacional.estado === "metodo_pendiente" || ind.def.calculo) continue;
-      if (!linear(ind.numerador) || !linear(ind.denominador)) continue;
-      // Expression terms (informes / (unidades × meses)) are linear in their aggregates, so sums carry.
-      expect(sum(entidades.map((r) => r.numerador)).toString(), `numerador ${ind.id}`).toBe(new Decimal(nacional.numerador ?? 0).toString());
-      if (ind.def.denominador) {
-        expect(sum(entidades.map((r) => r.denominador)).toString(), `denominador ${ind.id}`).toBe(new Decimal(nacional.denominador ?? 0).toString());
-      }
+/** The rows one level down that belong to a parent row (the nation's children are the entidades, NE included). */
+function childrenOf(rows: ResultRow[], parent: ResultRow): ResultRow[] {
+  switch (parent.nivel) {
+    case "nacional": return rows.filter((r) => r.nivel === "entidad");
+    case "entidad": return rows.filter((r) => r.nivel === "region" && r.entidad === parent.entidad);
+    case "region": return rows.filter((r) => r.nivel === "zona" && r.region === parent.region);
+    case "zona": return rows.filter((r) => r.nivel === "clues" && r.zona === parent.zona);
+    default: return [];
+  }
+}
+
+/**
+ * "A parent is the sum of its children" (DESIGN.md), checked on the output: at every level an
+ * indicator is reported at, for every org unit with children reported too, the numerador and
+ * the denominador equal the sums over its children, for every indicator whose terms add up
+ * (method indicators included: their numerador and denominador are the plain sums of their
+ * groups). A row that attached to a parent alone (a birth outside any unit counted in an
+ * entidad's network total) breaks it.
+ */
+function checkParentsAreSums(result: ComputeResult, label: string): number {
+  let checked = 0;
+  const byIndicator = new Map<string, ResultRow[]>();
+  for (const r of result.rows) byIndicator.set(r.indicador, [...(byIndicator.get(r.indicador) ?? []), r]);
+  for (const ind of result.indicators) {
+    if (!linear(ind.numerador) || !linear(ind.denominador)) continue;
+    const rows = byIndicator.get(ind.id) ?? [];
+    for (const parent of rows) {
+      if (parent.estado === "sin_datos" || parent.estado === "metodo_pendiente" || parent.nivel === "clues") continue;
+      const children = childrenOf(rows, parent);
+      if (children.length === 0) continue; // the finest level reported
+      checked++;
+      const where = `${label}: ${ind.id} ${parent.nivel} ${parent.entidad}${parent.region}${parent.zona}`;
+      expect(sum(children.map((r) => r.numerador)).toString(), `numerador ${where}`).toBe(new Decimal(parent.numerador ?? 0).toString());
+      if (ind.def.denominador) expect(sum(children.map((r) => r.denominador)).toString(), `denominador ${where}`).toBe(new Decimal(parent.denominador ?? 0).toString());
     }
+  }
+  return checked;
+}
+
+describe("roll-up", () => {
+  it("gives every parent the sums of its children, at every level, for every additive indicator of the demo", async () => {
+    const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
+    const year = await computeDir(catalog, demo, { period: "2024-03", ventana: "12_meses" });
+    // 291 indicators × the levels each is reported at: thousands of parents checked.
+    expect(checkParentsAreSums(result, "demo, own windows")).toBeGreaterThan(2000);
+    expect(checkParentsAreSums(year, "demo, 12 months")).toBeGreaterThan(2000);
   });
 
-  it("gives each entidad the sums over its zonas wherever all its rows attach to units", () => {
-    // Births outside a unit (SINAC CLUES 9998) attach to their entidad directly, so for those
-    // sources the entidad is its zonas plus its own rows; the others must add up exactly.
-    const unitOnly = (s: string) => !result.plan.sources.get(s)?.source.def.clave || result.plan.sources.get(s)!.source.def.clave!.every((k) => k.nivel === "clues");
-    for (const ind of result.indicators.filter((i) => ["zona", "clues"].includes(i.desdeNivel) && i.sources.every(unitOnly))) {
-      const rows = result.rows.filter((r) => r.indicador === ind.id);
-      for (const ent of rows.filter((r) => r.nivel === "entidad" && r.entidad !== "NE")) {
-        const zonas = rows.filter((r) => r.nivel === "zona" && r.entidad === ent.entidad);
-        expect(sum(zonas.map((r) => r.numerador)).toString(), `${ind.id} ${ent.entidad}`).toBe(new Decimal(ent.numerador ?? 0).toString());
-      }
+  it("does the same on the mini extract, whose births include a home birth, an IMSS hospital and twins", async () => {
+    const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
+    const mini = await computeDir(catalog, join(__dirname, "fixtures", "mini"), { period: "2024-03" });
+    expect(checkParentsAreSums(mini, "mini")).toBeGreaterThan(500);
+  });
+
+  it("does the same on a generated national extract (600 units, other institutions, bad rows)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "masb-rollup-"));
+    try {
+      const extract = generate(join(dir, "x"), { units: 600, scale: 0.01, quiet: true });
+      const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
+      const national = await computeDir(catalog, extract.dir, { period: "2024-03" });
+      expect(checkParentsAreSums(national, "generated")).toBeGreaterThan(2000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

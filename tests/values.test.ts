@@ -674,6 +674,18 @@ describe("91: cuatro o más consultas prenatales, mujeres residentes con un naci
   });
 });
 
+describe("89: control prenatal desde el primer trimestre, mujeres residentes con un nacido vivo", () => {
+  it("counts deliveries of residents with the trimester specified, twins once", () => {
+    // TRIMESTREPRIMERCONSULTA of March deliveries of 12 residents: #1 1, #2 2, #3 1, #4 8 (n.e.:
+    // out), #5 2, #6 3, #7 0, #10 1, #16 1, #17 1 (#18 is the second twin) → 5 of 9 = 55.555… → 55.6
+    expectRow(marzo, "89", "entidad", "12", { numerador: "5", denominador: "9", valor: "55.6", estado: "ok" });
+    // 18: #8 1, #9 1, #11 3, #12 2, #13 9 (se ignora: out) → 2 / 4 = 50.0
+    expectRow(marzo, "89", "entidad", "18", { numerador: "2", denominador: "4", valor: "50.0", estado: "ok" });
+    // nacional: 5 + 2 + NE #20 (1) 1 = 8 / 9 + 4 + 1 = 14 → 57.142… → 57.1
+    expectRow(marzo, "89", "nacional", "", { numerador: "8", denominador: "14", valor: "57.1", estado: "ok" });
+  });
+});
+
 // ------------------------------------------------------------------------------------------
 // DEFUN_2024 rows (ent_resid, causa_def, sexo, edad, fecha de ocurrencia, razon_m):
 //   D1 12 P071 1 2005 (5 días) 10/03/2024     D2 18 O149 2 4028 15/02/2024 (razon_m vacío)

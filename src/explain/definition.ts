@@ -1,4 +1,4 @@
-import type { Aggregate, Catalog, Indicator, Term } from "../catalog/load.js";
+import { universeInWords, type Aggregate, type Catalog, type Indicator, type Term } from "../catalog/load.js";
 import type { Unidad } from "../catalog/schema.js";
 import { formatExpr } from "../expr/index.js";
 import { DEFAULT_BANDS } from "../scoring/score.js";
@@ -50,7 +50,7 @@ export function describeAggregate(agg: Aggregate): string {
   }[agg.kind];
   const parts = [`${what} ${agg.filter ? `que cumplen \`${formatExpr(agg.filter)}\`` : "(todos los renglones)"}`];
   if (agg.unidad) parts.push(`solo de unidades con \`${formatExpr(agg.unidad)}\``);
-  if (agg.clave) parts.push(`asignados por ${agg.clave.map((k) => `${k.columna}${k.nivel ? ` (${k.nivel})` : ""}`).join(", luego ")}`);
+  if (agg.clave) parts.push(`universo ${agg.universo}, asignados por ${agg.clave.map((k) => `${k.columna}${k.nivel ? ` (${k.nivel})` : ""}`).join(", luego ")}`);
   if (agg.periodo === "ultimo") parts.push("acervo: se toma el último corte de la ventana");
   return parts.join("; ");
 }
@@ -104,6 +104,7 @@ export function describeIndicator(ind: Indicator, catalog: Catalog, options: { f
   out.push("");
   out.push("Qué mide");
   out.push(`  ${formula(ind)}`);
+  if (ind.universo) out.push(row("universo", `${ind.universo}: ${universeInWords(ind.universo)}`));
   out.push(row("numerador", termText(ind, ind.numerador, "numerador")));
   if (ind.denominador) out.push(row("denominador", termText(ind, ind.denominador, "denominador")));
   const names = Object.keys(d.agregados ?? {});

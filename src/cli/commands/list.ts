@@ -1,6 +1,6 @@
 import { Option } from "commander";
 import type { Indicator } from "../../catalog/load.js";
-import { COMPONENTES, DIMENSIONES } from "../../catalog/schema.js";
+import { COMPONENTES, DIMENSIONES, UNIVERSOS } from "../../catalog/schema.js";
 import { IMPLEMENTED_METHODS } from "../../engine/compute.js";
 import { catalogOrExit, EXIT, type CommandModule, type Io } from "../shared.js";
 
@@ -15,16 +15,17 @@ async function runList(io: Io, o: Record<string, string | undefined>): Promise<n
   const rows = catalog.indicators.filter((i) =>
     (!o.componente || (i.def.componentes as string[]).includes(o.componente)) &&
     (!o.fase || i.def.fases.includes(Number(o.fase) as 1 | 2 | 3)) &&
-    (!o.dimension || i.def.dimension === o.dimension));
+    (!o.dimension || i.def.dimension === o.dimension) &&
+    (!o.universo || i.universo === o.universo));
   const short = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
   const body = rows.map((i) => [
     i.id, short(i.def.nombre), i.def.dimension, i.def.componentes.join(","), i.def.fases.join(","), i.def.unidad,
-    i.sources.join(","), (i.def.alias ?? []).join(","), computability(i),
+    i.universo ?? "—", i.sources.join(","), (i.def.alias ?? []).join(","), computability(i),
   ]);
-  const head = ["id", "nombre", "dimension", "componentes", "fases", "unidad", "fuentes", "alias", "calculo"];
+  const head = ["id", "nombre", "dimension", "componentes", "fases", "unidad", "universo", "fuentes", "alias", "calculo"];
   const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
   for (const line of [head, ...body]) io.stdout.write(`${line.map((c, k) => c.padEnd(widths[k])).join("  ").trimEnd()}\n`);
-  const pending = body.filter((b) => b[8] !== "calculable").length;
+  const pending = body.filter((b) => b[9] !== "calculable").length;
   io.stderr.write(`${rows.length} indicadores${pending ? ` (${pending} con método pendiente)` : ""}\n`);
   return EXIT.ok;
 }
@@ -36,6 +37,7 @@ export const listCommand: CommandModule = (program, io, setCode) => {
     .addOption(new Option("--componente <C>", "filtra por componente").choices([...COMPONENTES]))
     .addOption(new Option("--fase <n>", "filtra por fase").choices(["1", "2", "3"]))
     .addOption(new Option("--dimension <d>", "filtra por dimensión").choices([...DIMENSIONES]))
+    .addOption(new Option("--universo <u>", "filtra por universo: red (unidades de la red, por CLUES), responsabilidad (su población de responsabilidad), residentes (toda la población de la entidad)").choices([...UNIVERSOS]))
     .option("--catalog <dir>", "directorio del catálogo")
     .action(async (o) => setCode(await runList(io, o)));
 };
