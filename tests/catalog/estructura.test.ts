@@ -116,6 +116,26 @@ describe("estructura: finanzas", () => {
     const g = pick(rows, "14", "nacional")!;
     expect([num(g.numerador), num(g.denominador), g.valor]).toEqual([3000, 1000000, "1.21"]);
   });
+
+  it("16: primer nivel de la institución entre el gasto público en salud de la entidad, not the institution's own total", async () => {
+    const f = [
+      fin(2024, 1, "1000", "1", "ATENCION_AMBULATORIA", "1000.00", "1000.00"),
+      fin(2024, 2, "2000", "1", "ATENCION_AMBULATORIA", "2000.00", "2000.00"),
+      fin(2024, 3, "1000", "2", "HOSPITALIZACION", "9000.00", "9000.00"), // second level: not in the numerator
+    ];
+    const contexto = [
+      { CLAVE_ENTIDAD: "12", ANIO: 2024, VARIABLE: "GASTO_PUBLICO_SALUD", VALOR: "20000.00" },
+      { CLAVE_ENTIDAD: "12", ANIO: 2024, VARIABLE: "PIB", VALOR: "1000000.00" },
+    ];
+    const rows = await run(["16"], { finanzas: f, contexto });
+    // primer nivel ejercido Jan–Mar = 1000 + 2000 = 3000.00; public health spending of the
+    // year 20 000.00 (all public institutions); annualised × 366/91:
+    // 3000 / 20 000 × 100 × 366 / 91 = 15 × 4.021978… = 60.329… → 60.3
+    // (over the institution's own spending it would have been 3000 / 12 000 = 25.0: another
+    // ratio, not the PAHO benchmark's)
+    const r = pick(rows, "16", "entidad", "12")!;
+    expect([num(r.numerador), num(r.denominador), r.valor]).toEqual([3000, 20000, "60.3"]);
+  });
 });
 
 describe("estructura: equipamiento, abasto, personal, clues", () => {

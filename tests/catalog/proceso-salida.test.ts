@@ -72,6 +72,23 @@ describe("proceso y salida: cédulas", () => {
     expect(terms(pick(rows, "66", "entidad", "12"))).toEqual({ numerador: "2", denominador: "3", valor: "66.7" });
     expect(pick(rows, "66", "entidad", "18")!.valor).toBe("0.0");
   });
+
+  it("53i: unidades con el Programa de Vacunación Universal operando (U-53i), not the coverage of 92", async () => {
+    const rows = await run(["53i"], {
+      cedulas: [cedula(U1, "U-53i", "S"), cedula(U2, "U-53i", "N"), cedula(N1, "U-53i", "S"), cedula(H1, "U-33c", "S")],
+      // the census of one-year-olds, which 53i used to divide (92's terms), no longer counts here
+      sis: [sis(U1, "12", 3, { VAC00: 10, VAC01: 9 })],
+    });
+    // evaluated in U-53i: U1 (S), U2 (N), N1 (S) → 2 / 3 × 100 = 66.66… → 66.7
+    expect(terms(pick(rows, "53i", "nacional"))).toEqual({ numerador: "2", denominador: "3", valor: "66.7" });
+  });
+
+  it("85a: hospitales con uso eficiente de camas, laboratorio y gabinete (U-85a), not antibiotic prescribing (107)", async () => {
+    const rows = await run(["85a"], { cedulas: [cedula(H1, "U-85a", "S"), cedula(U1, "U-85a", "N"), cedula(N1, "U-50b", "S")] });
+    // evaluated in U-85a: H1 (S), U1 (N) → 1 / 2 × 100 = 50.0; Nayarit has no U-85a row: 0 / 0
+    expect(terms(pick(rows, "85a", "nacional"))).toEqual({ numerador: "1", denominador: "2", valor: "50.0" });
+    expect(pick(rows, "85a", "entidad", "18")).toMatchObject({ valor: null, estado: "sin_denominador" });
+  });
 });
 
 describe("proceso y salida: SIS", () => {
