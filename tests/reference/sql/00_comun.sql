@@ -7,7 +7,8 @@
 --   * the hierarchy: units, and every org node (nacional, entidad, región, zona, CLUES);
 --   * one typed table per source, holding exactly the rows masb accepts. Each condition of
 --     a WHERE clause names the rejection it mirrors (README, "Bad input");
---   * `resultados`: the roll-up of every indicator's terms to every level, its value and status.
+--   * the table `indicadores`, where each indicator file declares its unit, decimals and levels.
+-- The indicator files (one per source family) follow; 99_resultados.sql rolls their terms up.
 --
 -- Written by hand from README.md, DESIGN.md, SOURCES-REAL.md and the source schemas in
 -- indicators/sources/, not generated from the catalog and not reusing masb's code.
@@ -33,10 +34,6 @@ CREATE OR REPLACE MACRO fecha_iso(t) AS
 CREATE OR REPLACE MACRO fecha_dma(t) AS
   CASE WHEN regexp_full_match(t, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( .*)?')
        THEN try(make_date(substr(split_part(t, '/', 3), 1, 4)::INT, split_part(t, '/', 2)::INT, split_part(t, '/', 1)::INT)) END;
--- A date split in day, month and year columns (INEGI): NULL when a part is unknown (99, 9999)
--- or the date does not exist.
-CREATE OR REPLACE MACRO fecha_partes(d, m, y) AS try(make_date(y::INT, m::INT, d::INT));
-
 -- First day of the month a date falls in: the bucket a record is counted in.
 CREATE OR REPLACE MACRO mes_de(d) AS date_trunc('month', d)::DATE;
 
@@ -172,7 +169,8 @@ WITH crudo AS (
          txt("MOTEGRE") AS motivo, txt("DIAG_INI") AS diag_ingreso, txt("AFECPRIN") AS afeccion,
          txt("VEZ") AS vez, txt("PESO") AS t_peso
   FROM read_csv('{{extracto}}/EGRESOS*.txt', header = true, delim = '|', quote = '"', escape = '"',
-                all_varchar = true, ignore_errors = true)   -- rows with more or fewer fields: MASB_CSV_NUM_CAMPOS
+                all_varchar = true, ignore_errors = true)   -- drops rows with more or fewer fields than the
+                                                            -- header (MASB_CSV_NUM_CAMPOS) or a broken quote (MASB_CSV_COMILLAS)
 )
 SELECT clues, mes_de(fecha_iso(t_egreso)) AS periodo, entero(t_dias) AS dias_estancia,
        -- SAEH age, 2020+ coding: CVEEDAD 2 hours, 3 days, 4 months, 5 years (EDAD = years), 9 unknown.
