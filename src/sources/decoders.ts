@@ -98,6 +98,7 @@ export const DECODERS: Record<string, Decoder> = {
     describe: "años cumplidos a partir de CVEEDAD + EDAD de SAEH, codificación 2020+ (2 horas, 3 días, 4 meses, 5 años, 9 n.e.)",
     decode([c, e]) {
       const code = int(c), n = int(e);
+      if (code === 9) return null; // age not specified, whatever EDAD holds (often nothing)
       if (code === undefined || n === undefined) return c === "" ? null : undefined;
       return saehAge(code, n, "anios", true);
     },
@@ -108,6 +109,7 @@ export const DECODERS: Record<string, Decoder> = {
     describe: "edad en días a partir de CVEEDAD + EDAD de SAEH, codificación 2020+ (meses ×30, años ×365)",
     decode([c, e]) {
       const code = int(c), n = int(e);
+      if (code === 9) return null;
       if (code === undefined || n === undefined) return c === "" ? null : undefined;
       return saehAge(code, n, "dias", true);
     },
@@ -118,6 +120,7 @@ export const DECODERS: Record<string, Decoder> = {
     describe: "años cumplidos a partir de CVEEDAD + EDAD de SAEH hasta 2019 (0 horas, 1 días, 2 meses, 3 años, 9 n.e.)",
     decode([c, e]) {
       const code = int(c), n = int(e);
+      if (code === 9) return null;
       if (code === undefined || n === undefined) return c === "" ? null : undefined;
       return saehAge(code, n, "anios", false);
     },

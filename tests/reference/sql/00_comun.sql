@@ -186,10 +186,9 @@ WHERE
   -- MASB_VALOR_INVALIDO: INGRE a real date when given; DIAS_ESTA an integer when given
   AND (t_ingre IS NULL OR fecha_iso(t_ingre) IS NOT NULL)
   AND (t_dias IS NULL OR es_entero(t_dias))
-  -- MASB_VALOR_INVALIDO: age. An empty CVEEDAD is an unknown age; otherwise CVEEDAD and EDAD
-  -- must both be integers and CVEEDAD one of 2, 3, 4, 5, 9 (note: masb also turns down
-  -- CVEEDAD 9 with an empty EDAD)
-  AND (t_cveedad IS NULL OR (es_entero(t_cveedad) AND es_entero(t_edad) AND entero(t_cveedad) IN (2, 3, 4, 5, 9)))
+  -- MASB_VALOR_INVALIDO: age. An empty CVEEDAD, or CVEEDAD 9 whatever EDAD holds, is an
+  -- unknown age; otherwise CVEEDAD and EDAD must both be integers and CVEEDAD one of 2, 3, 4, 5
+  AND (t_cveedad IS NULL OR t_cveedad = '9' OR (es_entero(t_cveedad) AND es_entero(t_edad) AND entero(t_cveedad) IN (2, 3, 4, 5)))
   -- MASB_CODIGO_NO_PERMITIDO: coded columns outside their declared codes
   AND (sexo IS NULL OR sexo IN ('1', '2', '3', '9'))
   AND (procedencia IS NULL OR procedencia IN ('1', '2', '3', '4', '5', '9'))
@@ -213,7 +212,7 @@ FROM crudo
 WHERE clues IN (SELECT clues FROM unidades)                              -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
   AND fecha_iso(t_alta) IS NOT NULL                                       -- the period: a real date
   AND (t_ingreso IS NULL OR fecha_iso(t_ingreso) IS NOT NULL)             -- MASB_VALOR_INVALIDO
-  AND (t_cveedad IS NULL OR (es_entero(t_cveedad) AND es_entero(t_edad) AND entero(t_cveedad) IN (2, 3, 4, 5, 9)))
+  AND (t_cveedad IS NULL OR t_cveedad = '9' OR (es_entero(t_cveedad) AND es_entero(t_edad) AND entero(t_cveedad) IN (2, 3, 4, 5)))
   AND (sexo IS NULL OR sexo IN ('1', '2', '3', '9'))                      -- MASB_CODIGO_NO_PERMITIDO
   AND (tipo IS NULL OR tipo IN ('1', '2', '9'))
   AND (t_hora IS NULL OR t_hora = '99' OR es_entero(t_hora))              -- 99 = unknown hour
@@ -395,7 +394,9 @@ WHERE fecha_dma(t_fecha) IS NOT NULL                                      -- the
   AND (resolucion IS NULL OR resolucion IN ('0', '1', '2', '3', '8'))
   AND (tipo_cesarea IS NULL OR tipo_cesarea IN ('1', '2', '8', '9'))
   AND (personal IS NULL OR personal IN ('0', '1', '2', '3', '4', '8', '9'))
-  AND (sexo IS NULL OR sexo IN ('1', '2', '3', '9'));
+  AND (sexo IS NULL OR sexo IN ('1', '2', '3', '9'))
+  -- MASB_CLAVE_DESCONOCIDA: a CLUES in no catalog (9998/9999 are "no unit", not a key)
+  AND (clues IS NULL OR clues IN ('9998', '9999') OR clues IN (SELECT clues FROM clues_catalogo));
 
 -- INEGI deaths (DEFUN*.csv): one row per death, month of occurrence (anio_ocur, mes_ocurr;
 -- the day may be unknown). Keyed by entidad of residence.
@@ -440,15 +441,23 @@ WHERE es_entero(t_anio) AND t_anio <> '9999'                              -- the
 -- are entidades not in the hierarchy). A stock: the latest year at or before the window's end.
 CREATE OR REPLACE TABLE conapo AS
 WITH crudo AS (
-  SELECT txt(anio) AS t_anio, txt(cve_geo) AS t_geo, txt(edad) AS t_edad, txt(sexo) AS sexo, txt(poblacion) AS t_pob
+  SELECT row_number() OVER () AS linea, txt(anio) AS t_anio, txt(cve_geo) AS t_geo, txt(edad) AS t_edad,
+         txt(sexo) AS sexo, txt(poblacion) AS t_pob
   FROM read_csv({{conapo}}, header = true, delim = ',', quote = '"', escape = '"', encoding = 'latin-1',
                 all_varchar = true, ignore_errors = true,
                 names = ['renglon', 'anio', 'entidad', 'cve_geo', 'edad', 'sexo', 'poblacion'])
+), validos AS (
+  SELECT linea, lpad(t_geo, 2, '0') AS entidad, entero(t_anio) AS anio, entero(t_edad) AS edad, sexo, entero(t_pob) AS poblacion
+  FROM crudo
+  WHERE es_entero(t_anio) AND es_entero(t_geo)                            -- the period; the key
+    AND (t_pob IS NULL OR es_entero(t_pob))                               -- MASB_VALOR_INVALIDO
+    AND (t_edad IS NULL OR es_entero(t_edad))
+    AND (sexo IS NULL OR sexo IN ('Hombres', 'Mujeres'))                  -- MASB_CODIGO_NO_PERMITIDO
+    AND lpad(t_geo, 2, '0') IN (SELECT entidad FROM entidades)            -- the nation (0), other states: out of scope
 )
-SELECT lpad(t_geo, 2, '0') AS entidad, entero(t_anio) AS anio, entero(t_edad) AS edad, sexo, entero(t_pob) AS poblacion
-FROM crudo
-WHERE es_entero(t_anio) AND es_entero(t_pob) AND es_entero(t_geo)
-  AND lpad(t_geo, 2, '0') IN (SELECT entidad FROM entidades);
+-- MASB_CLAVE_DUPLICADA: a second row for the same entidad, sex and age in a year
+SELECT entidad, anio, edad, sexo, poblacion FROM validos
+QUALIFY row_number() OVER (PARTITION BY anio, entidad, sexo, edad ORDER BY linea) = 1;
 
 CREATE OR REPLACE VIEW conapo_vigente AS
 SELECT c.* FROM conapo c, ventana v

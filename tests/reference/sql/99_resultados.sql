@@ -44,5 +44,5 @@ SELECT s.indicador, v.etiqueta AS periodo, s.nivel, s.entidad, s.region, s.zona,
 FROM sumas s
 JOIN indicadores i ON i.id = s.indicador
 CROSS JOIN ventana v
-WHERE NOT (s.nivel = 'entidad' AND s.entidad = 'NE' AND s.filas = 0)
+WHERE NOT (s.nivel = 'entidad' AND s.entidad = 'NE' AND s.numerador = 0 AND s.denominador = 0)
 ORDER BY s.indicador, s.nivel_n, s.entidad, s.region, s.zona, s.clues;

@@ -1,12 +1,12 @@
 -- =====================================================================================
--- Births (SINAC): C, 89 (by CLUES); 103, 91, 130 (by residence).
+-- Births (SINAC): C (by CLUES); 89, 103, 91, 130 (by residence).
 -- ALL PENDING the universe change (see tests/reference/duckdb.test.ts): written to the new
 -- definitions, compared once the engine implements them and the demo has sinac_2023/2024.
 --
 -- Two universes:
---   * red (C, 89): births in IMB units, keyed by CLUES. Births in other institutions' units
+--   * red (C): births in IMB units, keyed by CLUES. Births in other institutions' units
 --     and without a unit (CLUES 9998) are out of scope — not errors, not counted.
---   * residentes (103, 91, 130): every birth, wherever it happened, keyed by the mother's
+--   * residentes (89, 103, 91, 130): every birth, wherever it happened, keyed by the mother's
 --     entidad of residence (00/99/blank -> NE; 88, other states -> out of scope), from the
 --     entidad up.
 -- A delivery (`es_parto`) is one row per woman: ORDENPRODUCTO 1 or not recorded.
@@ -35,17 +35,17 @@ SELECT clues, NULL AS entidad,
        count(*) AS filas
 FROM nacimientos_red GROUP BY clues;
 
--- 89  Inicio del control prenatal en el primer trimestre (red, by CLUES; its new definition
--- was not in the brief: kept on live births as its YAML says, home births out of scope).
--- Live births whose mother had her first prenatal visit in the first trimester
--- (TRIMESTREPRIMERCONSULTA 1) among those with the datum specified (0, 1, 2, 3), × 100.
-INSERT OR REPLACE INTO indicadores VALUES ('89', 4, 100, 1, false, NULL);
+-- 89  Inicio del control prenatal en el primer trimestre (residentes, from the entidad up).
+-- Deliveries of residents (one per woman, as 91) whose mother had her first prenatal visit in
+-- the first trimester (TRIMESTREPRIMERCONSULTA 1) among those with the datum specified
+-- (0, 1, 2, 3), × 100.
+INSERT OR REPLACE INTO indicadores VALUES ('89', 1, 100, 1, false, NULL);
 CREATE OR REPLACE VIEW ind_89 AS
-SELECT clues, NULL AS entidad,
-       count(*) FILTER (WHERE trimestre = '1') AS numerador,
-       count(*) FILTER (WHERE trimestre IN ('0', '1', '2', '3')) AS denominador,
+SELECT NULL AS clues, entidad_residencia AS entidad,
+       count(*) FILTER (WHERE es_parto AND trimestre = '1') AS numerador,
+       count(*) FILTER (WHERE es_parto AND trimestre IN ('0', '1', '2', '3')) AS denominador,
        count(*) AS filas
-FROM nacimientos_red GROUP BY clues;
+FROM nacimientos_residentes GROUP BY entidad_residencia;
 
 -- 103  Asistencia calificada al parto (residentes, from the entidad up).
 -- Live births attended by a physician or a nurse (PERSONALATENDIO 1 or 2) among all live

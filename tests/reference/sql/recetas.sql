@@ -1,5 +1,5 @@
 -- =====================================================================================
--- Prescriptions (recetas): 31, 82, 83, 107, 85a. Prescriptions issued by IMB units
+-- Prescriptions (recetas): 31, 82, 83, 107. Prescriptions issued by IMB units
 -- (keyed by CLUES) whose FECHA_EMISION falls in the window.
 -- =====================================================================================
 
@@ -40,11 +40,10 @@ SELECT clues, NULL AS entidad,
        count(*) AS filas
 FROM recetas_v GROUP BY clues;
 
--- 107  Patrones de consumo de antibióticos (recetas con antibiótico), and
--- 85a  Recetas con al menos un antibiótico (consumo eficiente de medicamentos): the same
--- definition under two keys of Tabla 1 (WHO/INRUD "encounters with an antibiotic prescribed").
--- Prescriptions with at least one antibacterial item (ATC J01) among those with the count
--- recorded, × 100.
+-- 107  Patrones de consumo de antibióticos (recetas con antibiótico): WHO/INRUD "encounters
+-- with an antibiotic prescribed". Prescriptions with at least one antibacterial item (ATC J01)
+-- among those with the count recorded, × 100. (85a once had this same definition; it now
+-- reads its own concept from the supervision checklist, not a record-level source.)
 INSERT OR REPLACE INTO indicadores VALUES ('107', 4, 100, 1, false, NULL);
 CREATE OR REPLACE VIEW ind_107 AS
 SELECT clues, NULL AS entidad,
@@ -52,6 +51,3 @@ SELECT clues, NULL AS entidad,
        count(*) FILTER (WHERE claves_antibiotico IS NOT NULL) AS denominador,
        count(*) AS filas
 FROM recetas_v GROUP BY clues;
-
-INSERT OR REPLACE INTO indicadores VALUES ('85a', 4, 100, 1, false, NULL);
-CREATE OR REPLACE VIEW ind_85a AS SELECT * FROM ind_107;
