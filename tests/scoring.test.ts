@@ -1,6 +1,10 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCatalog, DEFAULT_BANDS, DEFAULT_UMBRALES, LOGRO_CAP, scoreValue } from "../src/index.js";
-import { catalogTexts, computeCsv, rowAt, type CsvRow } from "./scoring-helpers.js";
+import { runCli } from "./helpers.js";
+import { catalogTexts, computeCsv, demo, rowAt, type CsvRow } from "./scoring-helpers.js";
 
 const mayor = { sentido: "mayor_es_mejor" as const, meta: 2.5 };
 const menor = { sentido: "menor_es_mejor" as const, meta: 15 };
@@ -137,8 +141,9 @@ describe("scores on the demo extract", () => {
   });
 
   it("scores a lower-is-better indicator far from its target: C in Nayarit", () => {
-    // 119 cesáreas / 311 nacimientos × 100 = 38.26… → 38.3; 15 / 38.3 = 0.39164 → 39.2 → rojo
-    expect(rowAt(rows, "C", "entidad:18")).toMatchObject({ numerador: "119", denominador: "311", valor: "38.3", logro: "39.2", semaforo: "rojo" });
+    // March 2024, deliveries in Nayarit's network units (sinac_2024.csv, CLUES NTIMB…, first
+    // product, resolución specified): 113 caesareans of 298 → 37.91… → 37.9; 15 / 37.9 = 0.39577 → 39.6 → rojo
+    expect(rowAt(rows, "C", "entidad:18")).toMatchObject({ numerador: "113", denominador: "298", valor: "37.9", logro: "39.6", semaforo: "rojo" });
   });
 
   it("marks an indicator without a target sin_meta: 71", () => {
@@ -146,11 +151,14 @@ describe("scores on the demo extract", () => {
     expect(rowAt(rows, "71", "entidad:12")).toMatchObject({ valor: "207.4", meta: "", logro: "", semaforo: "sin_meta" });
   });
 
-  it("scores a zero value both ways: 103 and 134 for the entidad no especificada", () => {
-    // 103 (higher is better): 0 of 1 birth attended by a physician = 0.0; 0.0 / 98 = 0 → rojo
-    expect(rowAt(rows, "103", "entidad:NE")).toMatchObject({ numerador: "0", denominador: "1", valor: "0.0", logro: "0.0", semaforo: "rojo" });
-    // 134 (lower is better): 0 maternal deaths in 25 births = 0.0, the best possible → 100.0 → verde
-    expect(rowAt(rows, "134", "entidad:NE")).toMatchObject({ numerador: "0", denominador: "25", valor: "0.0", logro: "100.0", semaforo: "verde" });
+  it("scores a zero value both ways: 2 for Guerrero and 134 for the entidad no especificada", async () => {
+    // 2 (higher is better, bundled catalog): Guerrero's cédula says N for E-2 (cedulas_2024.csv)
+    // → 0 / 1 = 0.0; 0.0 / 100 = 0 → rojo
+    const r = await runCli(["compute", demo, "--format", "csv", "--period", "2024-03", "--only", "2", "--by", "entidad", "--rechazos", join(tmpdir(), "masb-test-r2.csv")]);
+    expect(rowAt(parse(r.stdout, { columns: true }), "2", "entidad:12")).toMatchObject({ numerador: "0", denominador: "1", valor: "0.0", logro: "0.0", semaforo: "rojo" });
+    // 134 (lower is better): no maternal death of unspecified residence among the 62 births of
+    // unspecified residence (ENTIDADRESIDENCIA 00/99, April 2023–March 2024) = 0.0, the best possible → 100.0 → verde
+    expect(rowAt(rows, "134", "entidad:NE")).toMatchObject({ numerador: "0", denominador: "62", valor: "0.0", logro: "100.0", semaforo: "verde" });
   });
 
   it("marks a unit without a value sin_dato even when the indicator has a target", () => {
@@ -165,19 +173,22 @@ describe("trend", () => {
     expect(Object.keys(plain[0])).toHaveLength(16);
     const trend = await computeCsv(["--period", "2024-03", "--only", "C", "--by", "entidad", "--tendencia"]);
     expect(Object.keys(trend[0]).slice(14)).toEqual(["semaforo", "estado", "periodo_anterior", "valor_anterior", "cambio"]);
-    // March: 121 / 346 = 34.97 → 35.0; February: 106 / 290 = 36.55 → 36.6; 35.0 − 36.6 = −1.6
-    expect(rowAt(trend, "C", "entidad:12")).toMatchObject({ valor: "35.0", periodo_anterior: "2024-02", valor_anterior: "36.6", cambio: "-1.6" });
+    // Deliveries in Guerrero's network units: March 120 / 337 = 35.60… → 35.6; February 106 / 281
+    // = 37.72… → 37.7; 35.6 − 37.7 = −2.1
+    expect(rowAt(trend, "C", "entidad:12")).toMatchObject({ valor: "35.6", periodo_anterior: "2024-02", valor_anterior: "37.7", cambio: "-2.1" });
   });
 
   it("compares a cumulative window with the same window ending a month earlier", async () => {
-    const rows = await computeCsv(["--period", "2024-03", "--only", "134", "--by", "entidad", "--tendencia"]);
-    // January–March: 2 deaths / 965 births × 100 000 = 207.25… → 207.3; January–February: 1 / 620 = 161.29… → 161.3; change 46.0
-    expect(rowAt(rows, "134", "entidad:12")).toMatchObject({ periodo: "2024-01/2024-03", valor: "207.3", periodo_anterior: "2024-01/2024-02", valor_anterior: "161.3", cambio: "46.0" });
+    const rows = await computeCsv(["--period", "2024-03", "--only", "134", "--by", "entidad", "--tendencia", "--ventana", "acumulado_anual"]);
+    // Guerrero's residents, every institution: January–March 2024, 2 maternal deaths / 1 314 births
+    // × 100 000 = 152.20… → 152.2; January–February 1 / 848 = 117.92… → 117.9; change 34.3
+    expect(rowAt(rows, "134", "entidad:12")).toMatchObject({ periodo: "2024-01/2024-03", valor: "152.2", periodo_anterior: "2024-01/2024-02", valor_anterior: "117.9", cambio: "34.3" });
   });
 
   it("has no previous value where the extract does not cover the previous window", async () => {
-    // The extract starts in January 2024: December 2023 has no SINAC rows, so no value, not a zero
-    const rows = await computeCsv(["--period", "2024-01", "--only", "C", "--by", "entidad", "--tendencia"]);
-    expect(rowAt(rows, "C", "entidad:12")).toMatchObject({ valor: "33.8", periodo_anterior: "2023-12", valor_anterior: "", cambio: "" });
+    // SINAC starts in January 2023: December 2022 has no rows, so no value, not a zero.
+    // January 2023, Guerrero's network deliveries: 117 / 321 = 36.44… → 36.4
+    const rows = await computeCsv(["--period", "2023-01", "--only", "C", "--by", "entidad", "--tendencia"]);
+    expect(rowAt(rows, "C", "entidad:12")).toMatchObject({ valor: "36.4", periodo_anterior: "2022-12", valor_anterior: "", cambio: "" });
   });
 });
