@@ -59,17 +59,17 @@ describe("--metas on the demo extract", () => {
   });
 
   it("sets a per-entidad target that applies to the entidad and everything below it", () => {
-    // Nayarit's meta for C is 40: 40 / 38.3 = 1.0444 → capped 100.0 → verde (15 / 38.3 = 39.2 → rojo without it)
-    expect(rowAt(rows, "C", "entidad:18")).toMatchObject({ valor: "38.3", meta: "40", logro: "100.0", semaforo: "verde" });
+    // Nayarit's meta for C is 40: 40 / 37.9 = 1.0554 → capped 100.0 → verde (15 / 37.9 = 39.6 → rojo without it)
+    expect(rowAt(rows, "C", "entidad:18")).toMatchObject({ valor: "37.9", meta: "40", logro: "100.0", semaforo: "verde" });
     expect(rowAt(rows, "C", "region:18-R02")).toMatchObject({ meta: "40" });
-    // Guerrero keeps the catalog's 15: 15 / 35.0 = 42.9
-    expect(rowAt(rows, "C", "entidad:12")).toMatchObject({ meta: "15", logro: "42.9", semaforo: "rojo" });
+    // Guerrero keeps the catalog's 15: 15 / 35.6 = 42.13… → 42.1
+    expect(rowAt(rows, "C", "entidad:12")).toMatchObject({ meta: "15", logro: "42.1", semaforo: "rojo" });
   });
 
   it("lets a zona target win over its entidad's", () => {
-    // 12-Z01: 35 / 39.1 = 0.89514 → 89.5 → amarillo; its neighbour 12-Z02 keeps 15: 15 / 30.8 = 0.48701 → 48.7
+    // 12-Z01: 35 / 39.1 = 0.89514 → 89.5 → amarillo; its neighbour 12-Z02 keeps 15: 15 / 29.9 = 0.50167 → 50.2
     expect(rowAt(rows, "C", "zona:12-Z01")).toMatchObject({ valor: "39.1", meta: "35", logro: "89.5", semaforo: "amarillo" });
-    expect(rowAt(rows, "C", "zona:12-Z02")).toMatchObject({ meta: "15", logro: "48.7" });
+    expect(rowAt(rows, "C", "zona:12-Z02")).toMatchObject({ meta: "15", logro: "50.2" });
   });
 
   it("sets a run-wide target with nivel nacional", () => {

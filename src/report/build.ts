@@ -133,10 +133,17 @@ export function buildTablero(ingested: Ingested, options: BuildTableroOptions): 
   };
 }
 
-/** Which units that must report sent each monthly report (every file of every `exige_reporte` source) in the given months. */
-function completeness(ingested: Ingested, months: number[]): CalidadDatos["completitud"] {
+/**
+ * Which units that must report sent each monthly report (every file of every `exige_reporte`
+ * source) in the given months that the file covers: from its first to its last month with any
+ * report (a SIS file of 2024 is not missing 2023, which only other sources reach; a month with
+ * no report at all inside that span is missing for every unit).
+ */
+function completeness(ingested: Ingested, allMonths: number[]): CalidadDatos["completitud"] {
   const reports = ingested.reports;
   if (!reports || reports.size === 0) return null;
+  const spans = [...reports.values()].flatMap((files) => [...files.values()].map((byMonth) => [Math.min(...byMonth.keys()), Math.max(...byMonth.keys())]));
+  const months = allMonths.filter((m) => spans.some(([lo, hi]) => m >= lo && m <= hi));
   const unidades: CompletitudUnidad[] = [];
   for (const node of ingested.hierarchy.nodes) {
     if (node.nivel !== "clues" || !node.reporta || node.entidad === ENTIDAD_NO_ESPECIFICADA) continue;
@@ -144,7 +151,9 @@ function completeness(ingested: Ingested, months: number[]): CalidadDatos["compl
     const faltantes: string[] = [];
     for (const files of reports.values()) {
       for (const [file, byMonth] of files) {
+        const covered = byMonth.size ? [Math.min(...byMonth.keys()), Math.max(...byMonth.keys())] : [Infinity, -Infinity];
         for (const m of months) {
+          if (m < covered[0] || m > covered[1]) continue;
           esperados++;
           if (byMonth.get(m)?.[node.index]) recibidos++;
           else faltantes.push(`${file} ${monthLabel(m)}`);

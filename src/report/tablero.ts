@@ -59,12 +59,12 @@ function calidadHtml(c: CalidadDatos, t: TableroInput): string {
   const accepted = c.archivos.reduce((s, f) => s + f.accepted, 0);
   const rejected = c.archivos.reduce((s, f) => s + f.rejected, 0);
   const parts: string[] = [];
-  parts.push(`<p id="calidad-totales" data-leidos="${read}" data-aceptados="${accepted}" data-rechazados="${rejected}"><b>${fmt(read)}</b> renglones leídos en ${c.archivos.length} archivos: <b>${fmt(accepted)}</b> aceptados y <b>${fmt(rejected)}</b> rechazados (${pct(rejected, read)}). Cada renglón rechazado queda, con su motivo, en el archivo de rechazos de la corrida.</p>`);
+  parts.push(`<p id="calidad-totales" data-leidos="${read}" data-aceptados="${accepted}" data-rechazados="${rejected}"><b>${fmt(read)}</b> renglones leídos en ${c.archivos.length} archivos: <b>${fmt(accepted)}</b> aceptados y <b>${fmt(rejected)}</b> rechazados (${pct(rejected, read)}). Cada renglón rechazado queda, con su motivo, en el archivo de rechazos de la corrida. Los renglones válidos que quedan fuera del universo de un indicador (nacimientos en otras instituciones o en casa para la red, residentes de otras entidades o del extranjero) no son rechazos: se cuentan aparte, por universo.</p>`);
   if (c.fuentesFaltantes.length) {
     parts.push(`<p class="aviso">Faltan en el extracto las fuentes <b>${c.fuentesFaltantes.map(esc).join(", ")}</b>: sus indicadores salen con estado «sin datos».</p>`);
   }
-  parts.push(`<div class="dos"><div><h3>Archivos leídos</h3><div class="tabla-scroll"><table id="tabla-archivos"><thead><tr><th scope="col">Fuente</th><th scope="col">Archivo</th><th class="num" scope="col">Leídos</th><th class="num" scope="col">Aceptados</th><th class="num" scope="col">Rechazados</th></tr></thead><tbody>${
-    c.archivos.map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file)}</td><td class="num">${fmt(f.read)}</td><td class="num">${fmt(f.accepted)}</td><td class="num">${fmt(f.rejected)}</td></tr>`).join("")
+  parts.push(`<div class="dos"><div><h3>Archivos leídos</h3><div class="tabla-scroll"><table id="tabla-archivos"><thead><tr><th scope="col">Fuente</th><th scope="col">Archivo</th><th class="num" scope="col">Leídos</th><th class="num" scope="col">Aceptados</th><th class="num" scope="col">Rechazados</th><th scope="col">Fuera de alcance</th></tr></thead><tbody>${
+    c.archivos.map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file)}</td><td class="num">${fmt(f.read)}</td><td class="num">${fmt(f.accepted)}</td><td class="num">${fmt(f.rejected)}</td><td>${Object.entries(f.fueraDeAlcance ?? {}).map(([u, n]) => `${esc(u)} ${fmt(n)}`).join(", ")}</td></tr>`).join("")
   }</tbody></table></div></div>`);
   parts.push(`<div><h3>Rechazos por motivo</h3>${c.rechazos.length === 0 ? "<p>Ningún renglón rechazado.</p>" : `<table id="tabla-rechazos"><thead><tr><th scope="col">Fuente</th><th scope="col">Código</th><th class="num" scope="col">Renglones</th></tr></thead><tbody>${
     c.rechazos.map((r) => `<tr><td>${esc(r.fuente)}</td><td><code>${esc(r.codigo)}</code></td><td class="num">${fmt(r.renglones)}</td></tr>`).join("")

@@ -27,7 +27,8 @@ describe("masb compute with methods", () => {
   });
 
   it("blanks unstable values with --suprimir", async () => {
-    const { stdout } = await runCli(["compute", demo, "--only", "140", "--by", "entidad", "--suprimir", "--format", "json"]);
+    // 139 (unintentional poisoning): 3 deaths in the 12 months, fewer than 20 → inestable.
+    const { stdout } = await runCli(["compute", demo, "--only", "139", "--by", "entidad", "--suprimir", "--format", "json"]);
     const rows = JSON.parse(stdout) as { nivel: string; valor: number | null; estado: string }[];
     for (const r of rows.filter((x) => x.estado === "inestable")) expect(r.valor).toBeNull();
     expect(rows.some((r) => r.estado === "inestable")).toBe(true);
