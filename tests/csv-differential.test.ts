@@ -148,7 +148,7 @@ function ours(bytes: Uint8Array, chunk: number, declared: Declared, delimiter: s
   return out;
 }
 
-const CSV_PARSE_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ["\r\n", "\n"], info: true } as const;
+const CSV_PARSE_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ["\r\n", "\n"], info: true };
 
 /** csv-parse's records with the line each starts on (see the header comment); null when csv-parse refuses the text. */
 function reference(text: string, delimiter: string, relaxQuotes: boolean): { signature: string; records: string[][]; lines: number[] } | null {

@@ -199,7 +199,7 @@ function parseRecord(buf: string, start: number, nl: number, delim: string, fina
           if (q === -1 && !final && n - open <= maxQuoted) return null;
           // The text ended inside the field, or the field ran past the limit.
           const over = q === -1 ? n - open > maxQuoted : true;
-          return unclosed(buf, open, fields, linesBefore, q === -1 ? n : Math.min(q, open + maxQuoted + 1), over ? "limite" : "fin", final);
+          return unclosed(buf, open, fields, linesBefore, q === -1 ? n : Math.min(q, open + maxQuoted + 1), over ? "limite" : "fin", final, maxQuoted);
         }
         if (q + 1 < n && buf.charCodeAt(q + 1) === QUOTE) {
           value += buf.slice(from, q + 1);
@@ -246,7 +246,7 @@ function parseRecord(buf: string, start: number, nl: number, delim: string, fina
       if (fieldLines > 0) {
         // A quote that "closes" on a later line and is followed by text was most likely the
         // opening quote of that line: the field's own opening quote never closed.
-        return unclosed(buf, open, fields, linesBefore, pos, "cierre", final);
+        return unclosed(buf, open, fields, linesBefore, pos, "cierre", final, maxQuoted);
       }
       error ??= `texto después de la comilla de cierre en el campo ${fields.length + 1}`;
       problem ??= { kind: "texto_tras_cierre", field: fields.length, quoteLine: linesBefore, resynced: false };
@@ -275,22 +275,21 @@ function done(fields: string[], next: number, lines: number, error: string | nul
 
 type Cause = "fin" | "limite" | "cierre";
 
-const CAUSES: Record<Cause, string> = {
-  fin: "el archivo terminó dentro del campo",
-  limite: "el campo pasó del límite de caracteres sin cerrar",
-  cierre: "la comilla que lo cerraría está en otra línea y le sigue texto",
-};
+const because = (cause: Cause, maxQuoted: number): string =>
+  cause === "fin" ? "no se cierra antes del final del archivo"
+  : cause === "limite" ? `no se cierra en ${maxQuoted.toLocaleString("es-MX")} caracteres`
+  : "la siguiente comilla está en otra línea y le sigue texto, no un delimitador";
 
 /**
  * The quoted field opened at `open` is declared unclosed: the record is cut at the end of the
  * line where it opened (its value is the rest of that line) and reading resumes on the next
  * line. `scanned` is how far the search for its closing quote went.
  */
-function unclosed(buf: string, open: number, fields: string[], linesBefore: number, scanned: number, cause: Cause, final: boolean): Parsed {
+function unclosed(buf: string, open: number, fields: string[], linesBefore: number, scanned: number, cause: Cause, final: boolean, maxQuoted: number): Parsed {
   const n = buf.length;
   const eol = buf.indexOf("\n", open);
   const index = fields.length;
-  const error = `comilla sin cerrar en el campo ${index + 1}: ${CAUSES[cause]}`;
+  const error = `comilla sin cerrar en el campo ${index + 1} (${because(cause, maxQuoted)})`;
   if (eol === -1) {
     // The quote opened on the last line of the text, or on a line longer than the limit
     // whose end has not arrived yet: the rest of that line is dropped as it comes.
@@ -304,7 +303,7 @@ function unclosed(buf: string, open: number, fields: string[], linesBefore: numb
   const resynced = eol + 1 < scanned;
   return {
     fields, next: eol + 1, lines: linesBefore + 1, skip: false,
-    error: resynced ? `${error}; se tomó hasta el final de su línea y la lectura siguió en la línea siguiente` : error,
+    error: resynced ? `${error}; el renglón se tomó hasta el final de esa línea y la lectura siguió en la siguiente` : error,
     problem: { kind: "sin_cerrar", field: index, quoteLine: linesBefore, resynced },
   };
 }
