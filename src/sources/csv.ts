@@ -183,6 +183,7 @@ function parseRecord(buf: string, start: number, nl: number, delim: string, fina
   let pos = start;
   let lines = 0; // LFs inside quoted fields so far
   let nextLf = nl; // first LF at or after pos
+  let nextDelim = -1; // a delimiter at or after pos, once looked for (n when none)
   let error: string | null = null;
   let problem: QuoteProblem | null = null;
   for (;;) {
@@ -256,7 +257,12 @@ function parseRecord(buf: string, start: number, nl: number, delim: string, fina
       fields.push(value);
       pos = stop;
     } else {
-      const stop = nextBoundary(buf, pos, d);
+      if (nextDelim < pos) {
+        nextDelim = buf.indexOf(delim, pos);
+        if (nextDelim === -1) nextDelim = n;
+      }
+      // An unquoted field ends at the next delimiter or line break (it cannot hold a LF).
+      const stop = nextDelim < nextLf ? nextDelim : nextLf;
       if (stop >= n && !final) return null;
       fields.push(stop < n && buf.charCodeAt(stop) === LF && stop > pos && buf.charCodeAt(stop - 1) === CR ? buf.slice(pos, stop - 1) : buf.slice(pos, stop));
       pos = stop;
