@@ -63,6 +63,8 @@ export class CsvTokenizer {
   private line = 1; // line number of the first character of `rest`
   /** After a record cut at an over-long line: drop text up to the next line break. */
   private skipping = false;
+  /** The first pending record waits for the closing quote of a field: text without a quote cannot complete it. */
+  private waitingForQuote = false;
   private readonly quotedSeparator: string;
   private readonly maxQuoted: number;
   constructor(private readonly delimiter: string, options: CsvTokenizerOptions = {}) {
@@ -72,6 +74,12 @@ export class CsvTokenizer {
 
   /** Feeds a chunk of decoded text; complete records are handed to `onRecord`. */
   push(chunk: string, onRecord: RecordHandler): void {
+    if (this.waitingForQuote && this.rest.length + chunk.length <= this.maxQuoted && chunk.indexOf('"') === -1) {
+      // Parsing again would stop at the same open quote: keep the text, in linear time however small the chunks.
+      this.rest += chunk;
+      return;
+    }
+    this.waitingForQuote = false;
     this.rest = this.rest.length ? this.rest + chunk : chunk;
     this.drain(onRecord, false);
   }
@@ -143,7 +151,11 @@ export class CsvTokenizer {
         }
       }
       const parsed = parseRecord(buf, pos, nl, delim, final, this.maxQuoted);
-      if (parsed === null) break; // the record runs past the chunk: wait for more text
+      if (parsed === null || parsed === WAIT_FOR_QUOTE) {
+        // The record runs past the text so far: wait for more.
+        this.waitingForQuote = parsed === WAIT_FOR_QUOTE;
+        break;
+      }
       if (parsed.problem) parsed.problem.quoteLine += line;
       onRecord(parsed.fields, line, parsed.error, parsed.problem ?? undefined);
       line += parsed.lines;
@@ -171,12 +183,15 @@ interface Parsed {
   skip: boolean;
 }
 
+/** The text ends inside a quoted field, with no quote after its opening one. */
+const WAIT_FOR_QUOTE = 0;
+
 /**
  * Field-by-field parse of one record that contains quotes, starting at `start`; `nl` is the
- * first LF at or after `start` (the text's length when none). Null when the text ends before
- * the record does and more may come.
+ * first LF at or after `start` (the text's length when none). Null (or WAIT_FOR_QUOTE) when
+ * the text ends before the record does and more may come.
  */
-function parseRecord(buf: string, start: number, nl: number, delim: string, final: boolean, maxQuoted: number): Parsed | null {
+function parseRecord(buf: string, start: number, nl: number, delim: string, final: boolean, maxQuoted: number): Parsed | null | typeof WAIT_FOR_QUOTE {
   const d = delim.charCodeAt(0);
   const fields: string[] = [];
   const n = buf.length;
@@ -197,7 +212,7 @@ function parseRecord(buf: string, start: number, nl: number, delim: string, fina
       for (;;) {
         const q = buf.indexOf('"', i);
         if (q === -1 || q - open > maxQuoted) {
-          if (q === -1 && !final && n - open <= maxQuoted) return null;
+          if (q === -1 && !final && n - open <= maxQuoted) return WAIT_FOR_QUOTE;
           // The text ended inside the field, or the field ran past the limit.
           const over = q === -1 ? n - open > maxQuoted : true;
           return unclosed(buf, open, fields, linesBefore, q === -1 ? n : Math.min(q, open + maxQuoted + 1), over ? "limite" : "fin", final, maxQuoted);

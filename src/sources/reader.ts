@@ -435,10 +435,10 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     };
   };
   const pushText = (text: string) => {
-    if (!textStarted) {
+    if (!textStarted && text.length > 0) {
       // A BOM at the start of text handed over already decoded: the bytes path drops it in decode.ts.
+      textStarted = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      textStarted = text.length > 0;
     }
     if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
     if (text) tokenizer.push(text, onRecord);
