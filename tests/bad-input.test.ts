@@ -12,6 +12,9 @@ import { runCli, tempExtract } from "./helpers.js";
  * Each folder under tests/fixtures/malos holds one bad input (a file of the extract) and, in
  * `esperado.json`, what masb must say about it: the rejection code, line and column, or the
  * file problem, and the read / accepted / rejected counts. The CLUES catalog comes from `_base`.
+ * Optionally `todos_los_rechazos` lists every rejection of the file in order (code, line,
+ * column) and `todos_los_problemas` every file problem (code, line, fatal, and a piece of the
+ * message), so that a case can pin the line numbers after the bad spot too.
  */
 interface Expected {
   descripcion: string;
@@ -26,6 +29,8 @@ interface Expected {
   leidos: number;
   aceptados: number;
   rechazados: number;
+  todos_los_rechazos?: { codigo: string; linea: number; columna?: string }[];
+  todos_los_problemas?: { codigo: string; linea: number; fatal: boolean; mensaje?: string }[];
 }
 
 const root = join(__dirname, "fixtures", "malos");
@@ -60,6 +65,17 @@ describe.each(cases)("bad input %s", (name) => {
       expect(p.code).toBe(expected.problema);
       expect(p.fatal).toBe(expected.fatal);
       if (expected.linea !== undefined) expect(p.line).toBe(expected.linea);
+    }
+    if (expected.todos_los_rechazos) {
+      const mine = rejections.filter((r) => r.file === expected.archivo);
+      expect(mine.map((r) => ({ codigo: r.code, linea: r.line, ...(r.column !== undefined ? { columna: r.column } : {}) }))).toEqual(expected.todos_los_rechazos);
+    }
+    if (expected.todos_los_problemas) {
+      const mine = result.problems.filter((p) => p.file === expected.archivo);
+      expect(mine.map((p) => ({ codigo: p.code, linea: p.line, fatal: p.fatal }))).toEqual(expected.todos_los_problemas.map(({ mensaje: _, ...p }) => p));
+      expected.todos_los_problemas.forEach((p, i) => {
+        if (p.mensaje) expect(mine[i].message).toContain(p.mensaje);
+      });
     }
   });
 

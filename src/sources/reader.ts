@@ -1,7 +1,8 @@
 import type { Source } from "../catalog/load.js";
 import type { ColumnaDef } from "../catalog/schema.js";
 import { daysFromCivil } from "../expr/index.js";
-import { CsvTokenizer } from "./csv.js";
+import { CsvTokenizer, type QuoteProblem } from "./csv.js";
+import { TextFromBytes } from "./decode.js";
 import { DECODERS, type Decoder } from "./decoders.js";
 
 /** A row turned down, with enough to find it and fix it. Line and column are 1-based. */
@@ -185,15 +186,26 @@ const isBlank = (c: number) => c <= 32 || c >= 0x7f;
 const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isBlank(t.charCodeAt(t.length - 1))) ? t.trim() : t);
 
 /**
- * Reads one input of a source: decodes bytes (UTF-8 with or without BOM, or Latin-1 as
- * Windows-1252), splits records, finds the header by name (case, accents and spacing
- * ignored; junk lines before it skipped), and hands typed rows, rejections and file problems
- * to the sink. Every physical record after the header ends up in exactly one of `row`
- * (once, or once per pivoted variable) and `reject`; the returned count is what was read.
+ * Reads one input of a source: decodes bytes (the declared UTF-8 or Latin-1 as Windows-1252;
+ * a BOM overrides the declaration: UTF-8, or UTF-16 LE/BE; see decode.ts), splits records
+ * (csv.ts), finds the header by name (case, accents and spacing ignored; junk lines before it
+ * skipped), and hands typed rows, rejections and file problems to the sink. Every physical
+ * record after the header ends up in exactly one of `row` (once, or once per pivoted
+ * variable) and `reject`; the returned count is what was read.
+ *
+ * A header where a column the source reads appears twice (same name after normalising) is a
+ * fatal problem of the file: which one to read would be a guess. Repeated names the source
+ * does not read are a warning.
  */
 export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink): Promise<{ read: number }> {
   const fmt = source.def.formato;
-  const decoder = new TextDecoder(fmt.codificacion === "latin1" ? "windows-1252" : "utf-8");
+  const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
+  let textStarted = false;
+  let reportedDetection = false;
+  /** Lines where a quote that never closed had run past its line (the lines after it were read again). */
+  const unclosedQuotes: number[] = [];
+  let unclosedCount = 0;
+  let headerNames: string[] = [];
   const tokenizer = new CsvTokenizer(fmt.delimitador);
   let read = 0;
   let bindings: Binding[] | null = null;
@@ -271,8 +283,26 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         values: at.map(() => null),
       };
     }
+    const repeated = repeatedColumns(header, names, result, pivot?.at ?? []);
+    if (repeated.read.length) {
+      const [first] = repeated.read;
+      fileError = { reason: `archivo no leído: la columna ${first.name} aparece ${first.at.length} veces en el encabezado`, column: first.name };
+      sink.problem({
+        file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: true,
+        message: `columnas repetidas en el encabezado que la fuente '${source.name}' lee: ${repeated.read.map(describeRepeated).join("; ")}; no se sabe cuál usar`,
+        hint: "deje una sola columna con ese nombre (¿una columna renombrada por error?)",
+      });
+      return false;
+    }
+    if (repeated.other.length) {
+      sink.problem({
+        file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: false,
+        message: `columnas repetidas en el encabezado, que la fuente '${source.name}' no lee: ${repeated.other.map(describeRepeated).join("; ")}`,
+      });
+    }
     bindings = result;
     headerLen = header.length;
+    headerNames = header.map((h) => h.replace(/^\uFEFF/, "").trim());
     return true;
   };
 
@@ -284,14 +314,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     return originals.some((o) => names.has(normalizeName(o)));
   };
 
-  const onRecord = (fields: string[], line: number, error: string | null): void => {
+  const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
     if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
       warnedEncoding = true;
-      sink.problem({
-        file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false,
-        message: `el archivo tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
-        hint: `si viene de Windows o del SIS, declare 'codificacion: latin1' en indicators/sources/${source.name}.yaml`,
-      });
+      sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
+    }
+    if (quote?.resynced) {
+      if (unclosedQuotes.length < 10) unclosedQuotes.push(quote.quoteLine);
+      unclosedCount++;
     }
     if (bindings === null && !headerFailed) {
       if (!fmt.encabezado) {
@@ -317,7 +347,12 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
     if (headerFailed) return rejectAll(fields, line);
     read++;
-    if (error) return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`);
+    if (error) {
+      const at = quote?.field ?? -1;
+      const value = at >= 0 ? fields[at] : undefined;
+      return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
+        value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    }
     if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
       return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
         fmt.delimitador === "," && fields.length > headerLen ? "¿una coma dentro de un texto sin comillas?" : undefined);
@@ -383,16 +418,53 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     reject(raw, line, "MASB_ARCHIVO_INVALIDO", fileError.reason, fileError.column);
   };
 
+  const encodingWarning = (line: number): { message: string; hint: string } => {
+    const d = bytes.detected;
+    if (d && (d.encoding === "utf-16le" || d.encoding === "utf-16be")) {
+      return { message: `el archivo tiene bytes que no son UTF-16 válido (primera vez en la línea ${line})`, hint: "guárdelo de nuevo como UTF-8" };
+    }
+    if (d?.bom && fmt.codificacion === "latin1") {
+      return {
+        message: `el archivo empieza con la marca BOM de UTF-8, así que se leyó como UTF-8, pero tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
+        hint: "guárdelo de nuevo como UTF-8, o quítele la marca BOM si es Latin-1",
+      };
+    }
+    return {
+      message: `el archivo tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
+      hint: `si viene de Windows o del SIS, declare 'codificacion: latin1' en indicators/sources/${source.name}.yaml`,
+    };
+  };
+  const pushText = (text: string) => {
+    if (!textStarted && text.length > 0) {
+      // A BOM at the start of text handed over already decoded: the bytes path drops it in decode.ts.
+      textStarted = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
+    if (text) tokenizer.push(text, onRecord);
+  };
+  const reportDetection = () => {
+    const d = bytes.detected;
+    if (reportedDetection || !d) return;
+    reportedDetection = true;
+    if (d.guessed) {
+      sink.problem({
+        file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
+        message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${d.encoding === "utf-16le" ? "LE" : "BE"}`,
+        hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
+      });
+    }
+  };
+
   let objectHeader: string[] | null = null;
   let objectLine = 1;
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
     if (typeof chunk === "string") {
-      if (!checkEncoding && chunk.includes("\uFFFD")) checkEncoding = true;
-      if (chunk) tokenizer.push(chunk, onRecord);
+      pushText(chunk);
     } else if (chunk instanceof Uint8Array) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
-      if (text) tokenizer.push(text, onRecord);
+      const text = bytes.push(chunk);
+      if (!reportedDetection) reportDetection();
+      pushText(text);
     } else {
       checkEncoding = true;
       if (objectHeader === null) {
@@ -406,10 +478,18 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       onRecord(values, ++objectLine, null);
     }
   }
-  const tail = decoder.decode();
-  if (!checkEncoding && tail.includes("\uFFFD")) checkEncoding = true;
-  if (tail) tokenizer.push(tail, onRecord);
+  const tail = bytes.end();
+  reportDetection();
+  pushText(tail);
   tokenizer.end(onRecord);
+  if (unclosedCount > 0) {
+    const more = unclosedCount - 1;
+    sink.problem({
+      file, line: unclosedQuotes[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
+      message: `comilla sin cerrar en la línea ${unclosedQuotes[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${unclosedQuotes.slice(1).join(", ")}${unclosedCount > unclosedQuotes.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
+      hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
+    });
+  }
   if (bindings === null && !headerFailed) {
     if (preamble.length) {
       fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
@@ -425,3 +505,32 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   }
   return { read };
 }
+
+interface Repeated {
+  name: string;
+  /** 0-based positions in the header. */
+  at: number[];
+}
+
+/** Header names that appear more than once (after normalising), split by whether the source reads them. Empty names are ignored. */
+function repeatedColumns(header: string[], names: string[], bindings: Binding[], pivotAt: number[]): { read: Repeated[]; other: Repeated[] } {
+  const positions = new Map<string, number[]>();
+  names.forEach((name, i) => {
+    if (name === "") return;
+    const at = positions.get(name);
+    if (at) at.push(i);
+    else positions.set(name, [i]);
+  });
+  const used = new Set<number>(pivotAt);
+  for (const b of bindings) for (const i of b.at) used.add(i);
+  const read: Repeated[] = [];
+  const other: Repeated[] = [];
+  for (const at of positions.values()) {
+    if (at.length < 2) continue;
+    const r = { name: header[at[0]].replace(/^\uFEFF/, "").trim(), at };
+    (at.some((i) => used.has(i)) ? read : other).push(r);
+  }
+  return { read, other };
+}
+
+const describeRepeated = (r: Repeated) => `${r.name} (columnas ${r.at.slice(0, -1).map((i) => i + 1).join(", ")} y ${r.at[r.at.length - 1] + 1})`;
