@@ -34,8 +34,8 @@ export const YAML_LIMITS = {
   maxAliasCount: 100,
 } as const;
 
-const problemAt = (file: CatalogText, lines: LineCounter, offset: number, code: string, message: string, hint: string): Problem => {
-  const p = lines.linePos(offset);
+const problemAt = (file: CatalogText, lines: LineCounter | null, offset: number, code: string, message: string, hint: string): Problem => {
+  const p = lines ? lines.linePos(offset) : { line: 1, col: 1 };
   return { code, severity: "error", file: file.path, line: p.line, column: p.col, message, hint };
 };
 
@@ -176,7 +176,7 @@ export function parseYaml(file: CatalogText): { docs: YamlDoc[]; problems: Probl
   const problems: Problem[] = [];
   if (file.text.length > YAML_LIMITS.maxChars) {
     problems.push(problemAt(
-      file, lines, 0, "MASB_YAML_LIMITE",
+      file, null, 0, "MASB_YAML_LIMITE",
       `el archivo tiene ${file.text.length.toLocaleString("es-MX")} caracteres; un archivo del catálogo puede tener hasta ${YAML_LIMITS.maxChars.toLocaleString("es-MX")} (1 MiB)`,
       "divida el archivo: un indicador (o una familia pequeña) por archivo",
     ));

@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { MasbError } from "../errors.js";
+import { writeError } from "../node/files.js";
 
 /**
  * The reader of standard output went away (`masb list | head -3`). Not an error: the run
@@ -44,7 +45,7 @@ export function streamFailure(stream: NodeJS.WritableStream): Error | null {
 export function stdoutError(e: unknown): Error {
   if (isBrokenPipe(e)) return new BrokenPipe();
   if (e instanceof MasbError) return e;
-  return new MasbError("MASB_ESCRITURA", `no se pudo escribir en la salida estándar: ${(e as Error)?.message ?? String(e)}`);
+  return writeError("salida estándar", e);
 }
 
 /**

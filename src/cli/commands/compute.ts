@@ -108,10 +108,11 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   const results = out ? new AtomicFile(out) : null;
   const rejections = new AtomicFile(rejPath);
   try {
+    // The extract is listed before the temporary files exist: they may sit in its folder.
+    const { extract, unmatched } = await openExtract(extractDir, catalog);
     const sink = results ? await results.open() : io.stdout;
     const rejStream = await rejections.open();
     rejStream.write(`${o.excel ? "\uFEFF" : ""}${REJECTIONS_HEAD}`);
-    const { extract, unmatched } = await openExtract(extractDir, catalog);
     for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
 
     let rejCount = 0;

@@ -47,11 +47,12 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
   const indicesFile = o.indices ? new AtomicFile(o.indices as string) : null;
   const rejections = rejPath ? new AtomicFile(rejPath) : null;
   try {
+    // The extract is listed before the temporary files exist: they may sit in its folder.
+    const { extract, unmatched } = await openExtract(extractDir, catalog);
     await tableroFile.open();
     await indicesFile?.open();
     const rejStream = rejections ? await rejections.open() : null;
     rejStream?.write("fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n");
-    const { extract, unmatched } = await openExtract(extractDir, catalog);
     for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
 
     const counter = rejectionCounter();
