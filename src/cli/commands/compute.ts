@@ -68,7 +68,7 @@ const EXTENSIONS_TEXT = ".csv, .json, .ndjson o .txt (tabla alineada)";
  * read: an extension masb does not write (`.xlsx`) or one that says another format than
  * `--format` is a usage error. An unknown extension is accepted only with an explicit `--format`.
  */
-export function outputFormat(out: string | undefined, format: string | undefined, tty: boolean): string {
+function outputFormat(out: string | undefined, format: string | undefined, tty: boolean): string {
   if (format !== undefined && !FORMATTERS[format]) throw new UsageError(`--format: formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`);
   if (!out) return format ?? (tty ? "table" : "csv");
   const ext = extname(out).toLowerCase();
