@@ -16,6 +16,7 @@ export { validateCatalog, validateWithCatalog } from "./node/validate.js";
 import type { Catalog } from "./catalog/load.js";
 import { computeRows, loadCatalogFromTexts, type CatalogInput, type RowSources } from "./core.js";
 import type { ComputeOptions, ComputeResult, Extract } from "./engine/compute.js";
+import { checkPeriod } from "./engine/periods.js";
 import { loadCatalog as loadCatalogDir } from "./node/catalog.js";
 import { openExtract } from "./node/extract.js";
 import { threadRunner } from "./node/parallel.js";
@@ -39,6 +40,7 @@ export async function loadCatalog(input?: string | CatalogInput): Promise<Catalo
  * ```
  */
 export async function compute(catalog: Catalog, input: string | Extract | RowSources, options?: ComputeOptions): Promise<ComputeResult> {
+  checkPeriod(options?.period); // before listing or reading anything
   // Files on disk are read by worker threads (`workers`, by default the number of cores).
   const opts: ComputeOptions = { runner: threadRunner(), ...options };
   if (typeof input === "string") return computeRows(catalog, (await openExtract(input, catalog)).extract, opts);

@@ -207,7 +207,8 @@ export function partialIndicator(raw: unknown): { def: Partial<IndicadorDef>; na
       def.agregados = ok;
       continue;
     }
-    const r = shape[key]?.safeParse(value);
+    // Own fields only: a key such as `constructor` names a property of every object, not a field.
+    const r = Object.hasOwn(shape, key) ? shape[key].safeParse(value) : undefined;
     if (r?.success) def[key] = r.data;
   }
   return { def: def as Partial<IndicadorDef>, names };

@@ -9,6 +9,9 @@ import type { CatalogText } from "./yaml.js";
 export const PROBLEM_CODES = {
   MASB_CATALOGO_VACIO: "el directorio no tiene archivos YAML de catálogo",
   MASB_YAML_SINTAXIS: "el archivo no es YAML válido (sangría, dos puntos, comillas)",
+  MASB_YAML_LIMITE: "un archivo del catálogo de más de 1 MiB, o que anida más de 64 niveles de mapas y listas",
+  MASB_YAML_ALIAS: "alias YAML (*nombre) que se expanden a más de lo permitido (maxAliasCount 100): la «bomba» de alias",
+  MASB_YAML_CLAVE_RESERVADA: "una clave '__proto__', que ningún campo usa y que un objeto JavaScript tomaría como prototipo",
   MASB_ESQUEMA: "un campo falta, tiene otro tipo (texto donde va un número) o un valor no permitido",
   MASB_CAMPO_DESCONOCIDO: "un campo que el esquema no conoce (a menudo una errata: 'denominadro')",
   MASB_ETIQUETA_DESCONOCIDA: "dimensión, componente o fase fuera de los conjuntos permitidos",
@@ -45,6 +48,7 @@ export const PROBLEM_CODES = {
   MASB_METODO_UNIDAD: "la unidad no corresponde al método (la esperanza de vida va en años)",
   MASB_METODO_SIN_PREVALENCIA: "aviso: hale_sullivan sin prevalencias; el indicador sale sin_datos hasta tenerlas",
   MASB_EXPR_SINTAXIS: "la expresión no se puede leer (paréntesis, comillas, operador de más o de menos)",
+  MASB_EXPR_LIMITE: "la expresión anida más de 100 niveles (paréntesis, operadores o funciones unos dentro de otros)",
   MASB_EXPR_TIPO: "tipos que no se combinan (comparar una fecha con un número, sumar textos)",
   MASB_EXPR_COLUMNA_DESCONOCIDA: "la expresión nombra una columna que la fuente no tiene",
   MASB_EXPR_CODIGO_DESCONOCIDO: "se compara una columna codificada con un código que no declara",

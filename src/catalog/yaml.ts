@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node as YamlNode } from "yaml";
+import { Composer, isScalar, isMap, isSeq, LineCounter, Parser, Scalar, visit, type Document, type Node as YamlNode, type YAMLError } from "yaml";
 import type { Position, Problem } from "../errors.js";
 
 /** A catalog file as text; the core never opens files itself. */
@@ -16,27 +16,212 @@ export interface YamlDoc {
   text: string;
 }
 
+/**
+ * What a catalog file may hold. A catalog is written by people, one indicator (or a small
+ * family) per file: the largest bundled file is under 10 KB and nests 5 levels deep. The
+ * limits keep a broken or hostile file from exhausting memory or the stack before it can be
+ * reported with its position (README, Catalog limits).
+ */
+export const YAML_LIMITS = {
+  /** Characters of one file (1 MiB of ASCII). */
+  maxChars: 1024 * 1024,
+  /** Collections (maps, lists, `[…]`, `{…}`) inside one another. */
+  maxDepth: 64,
+  /**
+   * Alias expansion, as the `yaml` package counts it (`maxAliasCount`): the value of an alias
+   * is copied at every use, so a few nested aliases can stand for billions of nodes.
+   */
+  maxAliasCount: 100,
+} as const;
+
+const problemAt = (file: CatalogText, lines: LineCounter | null, offset: number, code: string, message: string, hint: string): Problem => {
+  const p = lines ? lines.linePos(offset) : { line: 1, col: 1 };
+  return { code, severity: "error", file: file.path, line: p.line, column: p.col, message, hint };
+};
+
+/** A token of the `yaml` package's concrete syntax tree, as far as the checks below read it. */
+interface CstToken {
+  type?: string;
+  offset?: number;
+  source?: string;
+  end?: CstToken[];
+  [k: string]: unknown;
+}
+
+const COLLECTIONS = new Set(["block-map", "block-seq", "flow-collection"]);
+
+/**
+ * One walk over the concrete syntax tree, with an explicit stack (a deep file must not
+ * overflow ours): the first collection nested deeper than `maxDepth`, the first alias, and
+ * the unclosed flow collections and quoted scalars (where a syntax error really starts).
+ */
+function survey(tokens: unknown[]): { tooDeep: number; firstAlias: number; unclosed: { offset: number; what: "[" | "{" | '"' | "'" }[] } {
+  let tooDeep = -1;
+  let firstAlias = -1;
+  const unclosed: { offset: number; what: "[" | "{" | '"' | "'" }[] = [];
+  const stack: [unknown, number][] = [[tokens, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    const t = node as CstToken;
+    let inner = depth;
+    if (typeof t.type === "string" && typeof t.offset === "number") {
+      if (COLLECTIONS.has(t.type)) {
+        inner = depth + 1;
+        if (inner > YAML_LIMITS.maxDepth && (tooDeep < 0 || t.offset < tooDeep)) tooDeep = t.offset;
+      }
+      if (t.type === "alias" && (firstAlias < 0 || t.offset < firstAlias)) firstAlias = t.offset;
+      if (t.type === "flow-collection") {
+        const open = (t.start as CstToken | undefined)?.source;
+        const close = open === "[" ? "flow-seq-end" : "flow-map-end";
+        if ((open === "[" || open === "{") && !(t.end ?? []).some((e) => e.type === close)) unclosed.push({ offset: t.offset, what: open });
+      }
+      if (t.type === "double-quoted-scalar" || t.type === "single-quoted-scalar") {
+        const q = t.type === "double-quoted-scalar" ? '"' : "'";
+        const s = t.source ?? "";
+        if (s.length < 2 || !s.endsWith(q)) unclosed.push({ offset: t.offset, what: q });
+      }
+    }
+    if (inner > YAML_LIMITS.maxDepth + 1) continue; // deep enough to report; the rest need not be walked
+    for (const v of Array.isArray(node) ? node : Object.values(node)) if (v !== null && typeof v === "object") stack.push([v, inner]);
+  }
+  return { tooDeep, firstAlias, unclosed };
+}
+
+const UNCLOSED: Record<string, string> = {
+  "[": "falta cerrar el corchete '[' que abre aquí",
+  "{": "falta cerrar la llave '{' que abre aquí",
+  '"': "faltan las comillas (\") que cierran el texto que abre aquí",
+  "'": "falta la comilla (') que cierra el texto que abre aquí",
+};
+
+/**
+ * The `yaml` package reports some mistakes where it noticed them, not where they are: an
+ * unclosed `[` at the start of the next key, an over-indented line at the value of the line
+ * above it. This puts each at the line to fix, in Spanish, with the package's words after.
+ */
+function syntaxProblems(file: CatalogText, lines: LineCounter, errors: YAMLError[], unclosed: ReturnType<typeof survey>["unclosed"]): Problem[] {
+  const text = file.text;
+  const hint = "revise la sangría, los dos puntos y las comillas de esa línea";
+  const lineStart = (offset: number) => text.lastIndexOf("\n", offset - 1) + 1;
+  const firstNonBlank = (start: number) => {
+    let i = start;
+    while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+    return i;
+  };
+  const multiline = new Set(errors.filter((e) => e.code === "MULTILINE_IMPLICIT_KEY").map((e) => e.pos[0]));
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const err of errors) {
+    const english = err.message.split("\n")[0];
+    let offset = err.pos[0];
+    let message = `YAML inválido: ${english}`;
+    let why = hint;
+    if (err.code === "BLOCK_AS_IMPLICIT_KEY" && multiline.has(err.pos[0])) continue; // said by the multi-line key below
+    const flow = err.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(english);
+    const quote = err.code === "MISSING_CHAR" && /quote/i.test(english);
+    if (flow || quote) {
+      const wanted = flow ? (english.startsWith("Flow sequence") ? "[" : "{") : english.includes('"') ? '"' : "'";
+      const open = unclosed.filter((u) => u.what === wanted && u.offset < err.pos[0]).pop();
+      if (open) {
+        offset = open.offset;
+        message = `YAML inválido: ${UNCLOSED[wanted]} (${english})`;
+        why = wanted === "[" || wanted === "{" ? `cierre la lista con '${wanted === "[" ? "]" : "}"}' en la misma línea` : "cierre el texto con la misma comilla con que abre";
+      }
+    } else if (err.code === "MULTILINE_IMPLICIT_KEY") {
+      const start = err.pos[0];
+      if (firstNonBlank(lineStart(start)) === start) {
+        // The key begins its line: that line lacks the ':' after its key.
+        message = `YAML inválido: a esta línea le falta ':' después de la clave (${english})`;
+        why = "escriba 'clave: valor'; si es la continuación de la línea de arriba, póngala entre comillas";
+      } else {
+        // The key began as the value of the line above: the next line has more indentation than it may.
+        const next = text.indexOf("\n", start);
+        if (next >= 0 && next < err.pos[1]) {
+          offset = firstNonBlank(next + 1);
+          message = `YAML inválido: esta línea tiene más sangría que la clave de arriba, que ya tiene valor (${english})`;
+          why = "alinee la clave con las de arriba; si es la continuación del valor anterior, póngalo entre comillas";
+        }
+      }
+    }
+    const problem = problemAt(file, lines, offset, "MASB_YAML_SINTAXIS", message, why);
+    const key = `${problem.line}:${problem.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem);
+  }
+  return out;
+}
+
+/** Removes every `__proto__` key (a JavaScript object would take its value as a prototype), each a problem. */
+function reservedKeys(file: CatalogText, lines: LineCounter, doc: Document.Parsed): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || String(pair.key.value) !== "__proto__") return undefined;
+      problems.push(problemAt(
+        file, lines, pair.key.range?.[0] ?? 0, "MASB_YAML_CLAVE_RESERVADA",
+        "la clave '__proto__' no se admite en el catálogo",
+        "quite esa línea: ningún campo del catálogo se llama así",
+      ));
+      return visit.REMOVE;
+    },
+  });
+  return problems;
+}
+
 export function parseYaml(file: CatalogText): { docs: YamlDoc[]; problems: Problem[] } {
   const lines = new LineCounter();
   const docs: YamlDoc[] = [];
   const problems: Problem[] = [];
-  for (const doc of parseAllDocuments(file.text, { lineCounter: lines, prettyErrors: false })) {
-    if (!("errors" in doc)) continue; // EmptyStream
-    for (const err of doc.errors) {
-      const p = lines.linePos(err.pos[0]);
-      problems.push({
-        code: "MASB_YAML_SINTAXIS",
-        severity: "error",
-        file: file.path,
-        line: p.line,
-        column: p.col,
-        message: `YAML inválido: ${err.message.split("\n")[0]}`,
-        hint: "revise la sangría, los dos puntos y las comillas de esa línea",
-      });
+  if (file.text.length > YAML_LIMITS.maxChars) {
+    problems.push(problemAt(
+      file, null, 0, "MASB_YAML_LIMITE",
+      `el archivo tiene ${file.text.length.toLocaleString("es-MX")} caracteres; un archivo del catálogo puede tener hasta ${YAML_LIMITS.maxChars.toLocaleString("es-MX")} (1 MiB)`,
+      "divida el archivo: un indicador (o una familia pequeña) por archivo",
+    ));
+    return { docs, problems };
+  }
+  const tokens = [...new Parser(lines.addNewLine).parse(file.text)];
+  const found = survey(tokens);
+  if (found.tooDeep >= 0) {
+    // Composing it would recurse as deep as the file nests: report it instead.
+    problems.push(problemAt(
+      file, lines, found.tooDeep, "MASB_YAML_LIMITE",
+      `el YAML anida más de ${YAML_LIMITS.maxDepth} niveles de mapas y listas`,
+      "un indicador anida pocos niveles (numerador → agregado → campo); revise corchetes y sangría",
+    ));
+    return { docs, problems };
+  }
+  for (const doc of new Composer({ prettyErrors: false }).compose(tokens)) {
+    if (doc.errors.length) {
+      problems.push(...syntaxProblems(file, lines, doc.errors, found.unclosed));
+      continue;
     }
-    if (doc.errors.length === 0 && doc.contents !== null) docs.push({ file: file.path, doc, lines, text: file.text });
+    if (doc.contents === null) continue;
+    if (found.firstAlias >= 0 && !aliasesWithinLimit(doc)) {
+      problems.push(problemAt(
+        file, lines, found.firstAlias, "MASB_YAML_ALIAS",
+        `los alias (*nombre) del archivo se expanden a más de lo permitido (maxAliasCount ${YAML_LIMITS.maxAliasCount})`,
+        "use pocos alias y sin anidarlos: un alias que repite otros alias multiplica el documento",
+      ));
+      continue;
+    }
+    problems.push(...reservedKeys(file, lines, doc));
+    docs.push({ file: file.path, doc, lines, text: file.text });
   }
   return { docs, problems };
+}
+
+/** Whether the document's aliases expand within `maxAliasCount` (the check `yaml` makes when it builds the value). */
+function aliasesWithinLimit(doc: Document.Parsed): boolean {
+  try {
+    doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+    return true;
+  } catch (e) {
+    if (e instanceof ReferenceError) return false;
+    throw e;
+  }
 }
 
 /** The deepest YAML node that exists along `path` (a zod issue path, say), and whether it is the node itself or its key. */

@@ -7,6 +7,7 @@ import { reportCommand } from "./commands/report.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT, printProblems, UsageError, type CommandModule, type Io } from "./shared.js";
+import { BrokenPipe, isBrokenPipe, stdoutError, streamFailure, watchStream } from "./streams.js";
 
 export { EXIT } from "./shared.js";
 
@@ -15,6 +16,9 @@ const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateComman
 
 /** Runs the CLI; returns the exit code instead of exiting, so that tests can call it. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // A reader that goes away (`masb list | head`) must not crash the process with a stack trace.
+  watchStream(io.stdout);
+  watchStream(io.stderr);
   let code: number = EXIT.ok;
   const program = new Command()
     .name("masb")
@@ -24,11 +28,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   for (const register of COMMANDS) register(program, io, (c) => { code = c; });
   try {
     await program.parseAsync(argv);
+    const failed = streamFailure(io.stdout);
+    if (failed && !isBrokenPipe(failed)) throw stdoutError(failed);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.uso;
+    // The reader of the output went away: nothing more to say, and nobody to say it to.
+    if (e instanceof BrokenPipe) return code;
     if (e instanceof UsageError) {
-      io.stderr.write(`error de uso: ${e.message}\n`);
+      io.stderr.write(e.code ? `error [${e.code}] ${e.message}\n` : `error de uso: ${e.message}\n`);
       return EXIT.uso;
     }
     if (e instanceof CatalogError) {

@@ -3,13 +3,36 @@ import type { Catalog } from "../catalog/load.js";
 import type { FileReport } from "../engine/compute.js";
 import { NIVELES, type Nivel } from "../catalog/schema.js";
 import { CatalogError, formatPosition, type Problem } from "../errors.js";
+import { monthLabel, parseMonth } from "../engine/periods.js";
 import { readCatalog } from "../node/catalog.js";
+import { outputTargetProblem } from "../node/files.js";
 
 /** Exit codes: 0 success, 1 validation or data errors, 2 usage. */
 export const EXIT = { ok: 0, datos: 1, uso: 2 } as const;
 
-/** A usage problem found by a command after commander parsed the arguments. */
-export class UsageError extends Error {}
+/**
+ * A usage problem found by a command after commander parsed the arguments (exit 2). With a
+ * `code`, it prints as `error [code] message`; without, as the older `error de uso: message`.
+ */
+export class UsageError extends Error {
+  readonly code?: string;
+  constructor(message: string, code?: string) {
+    super(message);
+    if (code !== undefined) this.code = code;
+  }
+}
+
+/**
+ * Refuses, before anything is read, an output file whose folder does not exist or which is a
+ * folder (`option` names the flag in the message: `--out`, `--rechazos`, `--html`).
+ */
+export async function checkOutputTargets(targets: [option: string, path: string | undefined][]): Promise<void> {
+  for (const [option, path] of targets) {
+    if (!path) continue;
+    const problem = await outputTargetProblem(path);
+    if (problem) throw new UsageError(`${option} ${path}: ${problem.message}`, problem.code);
+  }
+}
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -56,4 +79,19 @@ export function fileSummary(r: FileReport): string {
   const line = `${r.source.padEnd(16)} ${r.file.padEnd(40)} leídos ${fmtInt(r.read).padStart(9)}  aceptados ${fmtInt(r.accepted).padStart(9)}  rechazados ${fmtInt(r.rejected).padStart(7)}`;
   const outside = Object.entries(r.fueraDeAlcance ?? {});
   return outside.length ? `${line}  fuera de alcance: ${outside.map(([u, n]) => `${u} ${fmtInt(n)}`).join(", ")}` : line;
+}
+
+/**
+ * Warns when the requested period is after the last month with data: flows have no rows
+ * there, and stocks (`periodo: ultimo`) carry their last values forward.
+ */
+export function warnPeriodAfterData(io: Io, period: string | undefined, latestMonth: number): void {
+  if (period === undefined || latestMonth < 0) return;
+  const asked = parseMonth(period);
+  if (asked === null || asked <= latestMonth) return;
+  const last = monthLabel(latestMonth);
+  io.stderr.write(
+    `aviso: el periodo ${period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo no tienen renglones en ese periodo `
+    + `y los de existencias (camas, población, personal) repiten los últimos valores; use --period ${last} o un extracto que llegue a ${period}\n`,
+  );
 }

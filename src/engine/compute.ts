@@ -12,7 +12,7 @@ import {
 import { differenceText, fixedText, type Ratio } from "./exact.js";
 import type { Slot } from "./plan.js";
 import type { Bucket, SourceStore } from "./store.js";
-import { monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
+import { checkPeriod, monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
 import {
   grainOf, ingest, selectIndicators,
   type Extract, type FileReport, type FileRunner, type IngestOptions, type Ingested, type ProgressEvent, type SourceInput, type TraceEntry,
@@ -97,6 +97,7 @@ export interface ComputeResult extends Ingested {
  * Never prints and never exits: problems come back in the result or as a `MasbError`.
  */
 export async function compute(catalog: Catalog, extract: Extract, options: ComputeOptions = {}): Promise<ComputeResult> {
+  checkPeriod(options.period); // before reading: a bad period must not cost a whole pass
   const ingested = await ingest(catalog, extract, options);
   return { ...ingested, ...evaluate(ingested, options) };
 }

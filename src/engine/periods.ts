@@ -1,4 +1,5 @@
 import type { Ventana } from "../catalog/schema.js";
+import { MasbError } from "../errors.js";
 import { daysFromCivil } from "../expr/index.js";
 
 /** Months are counted as `year * 12 + (month - 1)` everywhere in the engine. */
@@ -13,6 +14,15 @@ export function parseMonth(text: string): MonthIndex | null {
   const m = /^(\d{4})-(\d{2})$/.exec(text);
   if (!m || +m[2] < 1 || +m[2] > 12) return null;
   return monthIndex(+m[1], +m[2]);
+}
+
+/**
+ * Refuses a requested period that is not `AAAA-MM` (`2024-13`), before anything is read:
+ * the run would fail at the end otherwise. Nothing to check when no period is given.
+ */
+export function checkPeriod(period: string | undefined): void {
+  if (period === undefined || parseMonth(String(period)) !== null) return;
+  throw new MasbError("MASB_PERIODO_INVALIDO", `periodo '${period}' inválido: use AAAA-MM, por ejemplo 2024-03`, { value: String(period) });
 }
 
 /** First day (days since epoch) of a month. */

@@ -3,7 +3,7 @@ import type { Nivel } from "../catalog/schema.js";
 import { evaluate, ingest, resolvePeriod, type Extract, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
 import { aggregateRatio, bucketsFor, termBig, type Grain } from "../engine/evaluate.js";
 import { ratioText, toBig, type BigRatio } from "../engine/exact.js";
-import { monthLabel, windowFor, type Window } from "../engine/periods.js";
+import { checkPeriod, monthLabel, windowFor, type Window } from "../engine/periods.js";
 import { MasbError } from "../errors.js";
 import { formatExpr, type Node } from "../expr/index.js";
 import type { OrgNode } from "../hierarchy/index.js";
@@ -118,6 +118,7 @@ function withValues(node: Node, env: Record<string, BigRatio | null>): Node {
  * any level; it is looked up level by level. Throws `MASB_UNIDAD_DESCONOCIDA` when no level has it.
  */
 export async function drillDown(catalog: Catalog, extract: Extract, id: string, unit: string, options: DrillOptions = {}): Promise<DrillDown> {
+  checkPeriod(options.period); // before reading the extract
   const ind = catalog.byId.get(id);
   if (!ind) throw new MasbError("MASB_SELECCION_DESCONOCIDA", `'${id}' no es un id ni un alias del catálogo`, { value: id });
   let ingested: Ingested | undefined;

@@ -1,8 +1,12 @@
 import { MasbError } from "../errors.js";
 
-/** Thrown by `parseExpr`; `offset` and `length` locate the offending token in the expression text. */
+/**
+ * Thrown by `parseExpr`; `offset` and `length` locate the offending token in the expression
+ * text. The code is `MASB_EXPR_SINTAXIS`, or `MASB_EXPR_LIMITE` for an expression nested
+ * beyond `MAX_EXPR_DEPTH`.
+ */
 export class ExprSyntaxError extends MasbError {
-  override readonly code = "MASB_EXPR_SINTAXIS";
+  override readonly code: "MASB_EXPR_SINTAXIS" | "MASB_EXPR_LIMITE";
   /** 0-based offset of the offending token (the text's length when the expression ended too soon). */
   readonly offset: number;
   /** Length of the offending token, 0 at the end of the text. */
@@ -10,9 +14,10 @@ export class ExprSyntaxError extends MasbError {
   /** What to do, when there is more to say than the message. */
   readonly hint?: string;
 
-  constructor(message: string, offset: number, length: number, hint?: string) {
+  constructor(message: string, offset: number, length: number, hint?: string, code: ExprSyntaxError["code"] = "MASB_EXPR_SINTAXIS") {
     // Offsets are within the expression; the catalog loader turns them into file:line:column.
-    super("MASB_EXPR_SINTAXIS", message);
+    super(code, message);
+    this.code = code;
     this.name = "ExprSyntaxError";
     this.offset = offset;
     this.length = length;

@@ -20,6 +20,15 @@ const BP_ADD = 50;
 const BP_MUL = 60;
 const BP_UNARY = 70;
 
+/**
+ * How deep an expression may nest: parentheses, operands, function arguments and list items
+ * inside one another, and the tree they build (a chain `a o b o c …` is one level deeper per
+ * operator). The checker, the compiler and the formatter walk the tree recursively; bounding
+ * it here turns a runaway expression (thousands of parentheses) into a syntax error with a
+ * position instead of a stack overflow. The deepest expression of the bundled catalog has 5 levels.
+ */
+export const MAX_EXPR_DEPTH = 100;
+
 /** Keyword (lower case) → meaning. A Map, so a column called `constructor` is just a column. */
 const KEYWORDS = new Map<string, string>([
   ["o", "o"], ["or", "o"],
@@ -58,6 +67,10 @@ class Parser {
   private pos = 0;
   /** End offset of the last consumed token: the end of the node being built. */
   private lastEnd = 0;
+  /** Calls of `expression` under way (how deep the parse is nested). */
+  private nesting = 0;
+  /** Height of each tree built, leaves 1. */
+  private readonly heights = new WeakMap<Node, number>();
 
   constructor(text: string) {
     this.tokens = tokenize(text);
@@ -96,7 +109,35 @@ class Parser {
     return this.next();
   }
 
+  /** Refuses nesting beyond `MAX_EXPR_DEPTH`, at the token where it goes too deep. */
+  private tooDeep(t: Token): never {
+    throw new ExprSyntaxError(
+      `la expresión anida más de ${MAX_EXPR_DEPTH} niveles (paréntesis, operadores o funciones unos dentro de otros)`,
+      t.start, t.end - t.start,
+      "escriba la condición más plana: quite paréntesis de más, o use 'en [..]' y cie(..) en vez de muchos 'o'",
+      "MASB_EXPR_LIMITE",
+    );
+  }
+
+  /** Records the height of a node built over `children` (a leaf when none). */
+  private built<T extends Node>(node: T, ...children: Node[]): T {
+    let h = 0;
+    for (const c of children) h = Math.max(h, this.heights.get(c) ?? 1);
+    if (h + 1 > MAX_EXPR_DEPTH) this.tooDeep(this.tokens[Math.max(0, this.pos - 1)]);
+    this.heights.set(node, h + 1);
+    return node;
+  }
+
   private expression(minBp: number): Node {
+    if (++this.nesting > MAX_EXPR_DEPTH) this.tooDeep(this.peek());
+    try {
+      return this.expressionAt(minBp);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private expressionAt(minBp: number): Node {
     const start = this.peek().start;
     let left = this.prefix();
     let comparedAlready = false;
@@ -157,11 +198,11 @@ class Parser {
       case "binary": {
         const op = (infix as { op: BinaryOp }).op;
         const right = this.expression(infix.bp);
-        return { kind: "binary", op, left, right, start, end: this.lastEnd };
+        return this.built({ kind: "binary", op, left, right, start, end: this.lastEnd }, left, right);
       }
       case "in": {
         const list = this.list(true);
-        return { kind: "in", arg: left, list, negated, start, end: this.lastEnd };
+        return this.built({ kind: "in", arg: left, list, negated, start, end: this.lastEnd }, left, list);
       }
       case "es": {
         if (!negated && keyword(this.peek()) === "no") {
@@ -170,16 +211,16 @@ class Parser {
         }
         if (keyword(this.peek()) !== "nulo") this.fail("'nulo'", this.peek(), "escriba 'es nulo' o 'no es nulo'");
         this.next();
-        return { kind: "isnull", arg: left, negated, start, end: this.lastEnd };
+        return this.built({ kind: "isnull", arg: left, negated, start, end: this.lastEnd }, left);
       }
       default: {
         const low = this.expression(BP_COMPARE);
         if (keyword(this.peek()) !== "y") this.fail("'y'", this.peek(), "escriba 'entre mínimo y máximo'");
         this.next();
         const high = this.expression(BP_COMPARE);
-        const between: Node = { kind: "between", arg: left, low, high, start, end: this.lastEnd };
+        const between: Node = this.built({ kind: "between", arg: left, low, high, start, end: this.lastEnd }, left, low, high);
         // `a no entre 1 y 5` is `no (a entre 1 y 5)`, as SQL defines NOT BETWEEN.
-        return negated ? { kind: "unary", op: "no", arg: between, start, end: this.lastEnd } : between;
+        return negated ? this.built({ kind: "unary", op: "no", arg: between, start, end: this.lastEnd }, between) : between;
       }
     }
   }
@@ -206,7 +247,7 @@ class Parser {
         if (t.text === "-") {
           this.next();
           const arg = this.expression(BP_UNARY);
-          return { kind: "unary", op: "-", arg, start: t.start, end: this.lastEnd };
+          return this.built({ kind: "unary", op: "-", arg, start: t.start, end: this.lastEnd }, arg);
         }
         return this.fail("un valor");
       default:
@@ -229,7 +270,7 @@ class Parser {
       case "no": {
         this.next();
         const arg = this.expression(BP_NOT);
-        return { kind: "unary", op: "no", arg, start: t.start, end: this.lastEnd };
+        return this.built({ kind: "unary", op: "no", arg, start: t.start, end: this.lastEnd }, arg);
       }
       default:
         return this.fail("un valor");
@@ -252,7 +293,7 @@ class Parser {
       }
     }
     this.next();
-    return { kind: "call", name: canonicalFunctionName(t.text), args, start: t.start, end: this.lastEnd };
+    return this.built({ kind: "call", name: canonicalFunctionName(t.text), args, start: t.start, end: this.lastEnd }, ...args);
   }
 
   private list(afterIn: boolean): ListNode {
@@ -277,7 +318,7 @@ class Parser {
       this.fail("',' o ']'", sep);
     }
     this.next();
-    return { kind: "list", items, start: open.start, end: this.lastEnd };
+    return this.built({ kind: "list", items, start: open.start, end: this.lastEnd }, ...items);
   }
 }
 

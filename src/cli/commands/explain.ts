@@ -1,4 +1,5 @@
 import { basename, isAbsolute, relative } from "node:path";
+import { checkPeriod } from "../../engine/periods.js";
 import { MasbError } from "../../errors.js";
 import { describeIndicator, drillDown, formatDrillDown } from "../../explain/index.js";
 import { nearest } from "../../expr/suggest.js";
@@ -14,6 +15,7 @@ interface ExplainOptions {
 }
 
 async function runExplain(io: Io, id: string, o: ExplainOptions): Promise<number> {
+  checkPeriod(o.period); // before the catalog and the extract are read
   if (o.unit && !o.data) throw new UsageError("--unit necesita --data <extracto>: la unidad se busca en la jerarquía del extracto");
   const lines = o.lineas === undefined ? 5 : Number(o.lineas);
   if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lineas: '${o.lineas}' no es un número entero de 0 en adelante`);

@@ -1,5 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { ingest, type FileReport } from "../../engine/compute.js";
@@ -9,7 +8,9 @@ import { buildTablero, rejectionCounter } from "../../report/build.js";
 import { renderTablero } from "../../report/tablero.js";
 import { COMPOSITE_COLUMNS } from "../../scoring/composite.js";
 import { unknownMetaUnits, type Metas } from "../../scoring/metas.js";
-import { catalogOrExit, fileSummary, EXIT, fmtInt, printProblems, type CommandModule, type Io } from "../shared.js";
+import { checkPeriod } from "../../engine/periods.js";
+import { AtomicFile } from "../../node/files.js";
+import { catalogOrExit, checkOutputTargets, fileSummary, EXIT, fmtInt, printProblems, warnPeriodAfterData, type CommandModule, type Io } from "../shared.js";
 import type { Catalog } from "../../catalog/load.js";
 
 /** Reads `--metas` and prints its problems; null when it has errors (the caller exits 1). */
@@ -27,52 +28,73 @@ export async function metasOrNull(io: Io, path: string | undefined, catalog: Cat
 }
 
 async function runReport(io: Io, extractDir: string, o: Record<string, string | boolean | undefined>): Promise<number> {
+  // Refused before anything is read: a bad period, an output folder that does not exist.
+  checkPeriod(o.period as string | undefined);
+  const html = o.html as string;
+  const rejPath = o.rechazos as string | undefined;
+  await checkOutputTargets([["--html", html], ["--indices", o.indices as string | undefined], ["--rechazos", rejPath]]);
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const m = await metasOrNull(io, o.metas as string | undefined, catalog);
   if (!m) return EXIT.datos;
   const only = (o.only as string | undefined)?.split(",").map((s) => s.trim()).filter(Boolean);
-  const { extract, unmatched } = await openExtract(extractDir, catalog);
-  for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
 
-  const counter = rejectionCounter();
-  const rejPath = o.rechazos as string | undefined;
-  let rejStream: WriteStream | null = null;
-  const ingested = await ingest(catalog, extract, {
-    only,
-    strict: Boolean(o.strict),
-    onReject(r) {
-      counter.add(r);
-      if (!rejPath) return;
-      if (!rejStream) {
-        rejStream = createWriteStream(rejPath);
-        rejStream.write("fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n");
-      }
-      rejStream.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
-    },
-    onProgress(e) {
-      if (e.kind === "fin_archivo") io.stderr.write(`${fileSummary(e.report)}\n`);
-    },
-  });
-  if (rejStream) await new Promise<void>((res) => (rejStream as WriteStream).end(res));
-  for (const p of ingested.problems) io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
-  if (m.metas) printProblems(io, unknownMetaUnits(m.metas, ingested.hierarchy));
+  // Every file goes to a temporary name beside its target and is renamed when complete.
+  const tableroFile = new AtomicFile(html);
+  const indicesFile = o.indices ? new AtomicFile(o.indices as string) : null;
+  const rejections = rejPath ? new AtomicFile(rejPath) : null;
+  try {
+    // The extract is listed before the temporary files exist: they may sit in its folder.
+    const { extract, unmatched } = await openExtract(extractDir, catalog);
+    await tableroFile.open();
+    await indicesFile?.open();
+    const rejStream = rejections ? await rejections.open() : null;
+    rejStream?.write("fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n");
+    for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
 
-  const tablero = buildTablero(ingested, {
-    period: o.period as string | undefined,
-    metas: m.metas,
-    extracto: basename(resolve(extractDir)),
-    rechazos: counter.list(),
-    metasInfo: m.metas ? { archivo: basename(o.metas as string), renglones: m.lines } : undefined,
-  });
-  const html = o.html as string;
-  await writeFile(html, renderTablero(tablero));
-  if (o.indices) {
-    const text = stringify(tablero.indices.map((r) => COMPOSITE_COLUMNS.map((c) => r[c] ?? "")), { header: true, columns: COMPOSITE_COLUMNS as string[] });
-    await writeFile(o.indices as string, text);
+    const counter = rejectionCounter();
+    let rejCount = 0;
+    const ingested = await ingest(catalog, extract, {
+      only,
+      strict: Boolean(o.strict),
+      onReject(r) {
+        counter.add(r);
+        rejCount++;
+        rejStream?.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
+      },
+      onProgress(e) {
+        if (e.kind === "fin_archivo") io.stderr.write(`${fileSummary(e.report)}\n`);
+      },
+    });
+    for (const p of ingested.problems) io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
+    if (m.metas) printProblems(io, unknownMetaUnits(m.metas, ingested.hierarchy));
+    warnPeriodAfterData(io, o.period as string | undefined, ingested.latestMonth);
+
+    const tablero = buildTablero(ingested, {
+      period: o.period as string | undefined,
+      metas: m.metas,
+      extracto: basename(resolve(extractDir)),
+      rechazos: counter.list(),
+      metasInfo: m.metas ? { archivo: basename(o.metas as string), renglones: m.lines } : undefined,
+    });
+    const indicesText = indicesFile
+      ? stringify(tablero.indices.map((r) => COMPOSITE_COLUMNS.map((c) => r[c] ?? "")), { header: true, columns: COMPOSITE_COLUMNS as string[] })
+      : "";
+    // The rejections and indices first: the tablero appears last, when all are complete.
+    if (rejections && rejPath) {
+      if (rejCount > 0 || existsSync(rejPath)) await rejections.commit();
+      else await rejections.discard();
+    }
+    if (indicesFile) await indicesFile.write(indicesText);
+    await tableroFile.write(renderTablero(tablero));
+    const rejected = tablero.calidad.rechazos.reduce((s, r) => s + r.renglones, 0);
+    io.stderr.write(`periodo ${tablero.periodo}: ${tablero.indicadores.length} indicadores, ${fmtInt(tablero.resultados.length)} resultados, ${fmtInt(tablero.indices.length)} índices; ${fmtInt(rejected)} renglones rechazados; tablero en ${html}${o.indices ? `, índices en ${o.indices as string}` : ""}\n`);
+    return ingested.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
+  } finally {
+    // Whatever was not committed (a failure, --strict) leaves no file under its name.
+    await tableroFile.discard();
+    await indicesFile?.discard();
+    await rejections?.discard();
   }
-  const rejected = tablero.calidad.rechazos.reduce((s, r) => s + r.renglones, 0);
-  io.stderr.write(`periodo ${tablero.periodo}: ${tablero.indicadores.length} indicadores, ${fmtInt(tablero.resultados.length)} resultados, ${fmtInt(tablero.indices.length)} índices; ${fmtInt(rejected)} renglones rechazados; tablero en ${html}${o.indices ? `, índices en ${o.indices as string}` : ""}\n`);
-  return ingested.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 }
 
 export const reportCommand: CommandModule = (program, io, setCode) => {

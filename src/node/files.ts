@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { MasbError } from "../errors.js";
+
+/**
+ * Why an output file could not be written where it was asked for, before anything is read:
+ * its folder does not exist (or is not a folder), or the path is a folder. Null when it can
+ * be written there. Folders are never created: a mistyped folder should stop the run, not
+ * receive the results somewhere nobody will look.
+ */
+export async function outputTargetProblem(path: string): Promise<{ code: string; message: string } | null> {
+  const folder = dirname(resolve(path));
+  const shown = dirname(path);
+  const kind = async (p: string) => {
+    try {
+      return (await stat(p)).isDirectory() ? "carpeta" : "archivo";
+    } catch {
+      return null;
+    }
+  };
+  const folderKind = await kind(folder);
+  if (folderKind === null) return { code: "MASB_CARPETA_NO_EXISTE", message: `la carpeta '${shown}' no existe; créela (mkdir ${shown}) o escriba otra ruta` };
+  if (folderKind !== "carpeta") return { code: "MASB_CARPETA_NO_EXISTE", message: `'${shown}' es un archivo, no una carpeta; escriba la ruta de un archivo dentro de una carpeta que exista` };
+  if ((await kind(path)) === "carpeta") return { code: "MASB_SALIDA_ES_CARPETA", message: `'${path}' es una carpeta; escriba el nombre de un archivo dentro de ella` };
+  return null;
+}
+
+/** A write that failed (no space, no permission, the file held open by another program), as a `MasbError`. */
+export function writeError(path: string, e: unknown): MasbError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    ENOSPC: "no queda espacio en el disco",
+    EDQUOT: "se acabó la cuota de disco",
+    EACCES: "no hay permiso de escritura",
+    EPERM: "el sistema no lo permite (¿está abierto en otro programa, como Excel? ciérrelo y vuelva a correr)",
+    EBUSY: "el archivo está en uso (¿abierto en Excel? ciérrelo y vuelva a correr)",
+    EROFS: "el disco es de solo lectura",
+    ENOENT: "la carpeta ya no existe",
+    EISDIR: "es una carpeta",
+  };
+  const reason = (code && why[code]) ?? (e instanceof Error ? e.message : String(e));
+  return new MasbError("MASB_ESCRITURA", `no se pudo escribir: ${reason}`, { file: path, value: code });
+}
+
+/**
+ * A file written under a temporary name in its target folder and renamed to its name only
+ * when complete (`commit`), so that no run, failed or cut short, leaves a half-written file
+ * under the final name; `discard` removes the temporary file. The previous file of that name,
+ * if any, stays as it was until the rename replaces it whole.
+ */
+export class AtomicFile {
+  readonly path: string;
+  readonly temp: string;
+  private out: WriteStream | null = null;
+  private failure: unknown = null;
+  private done = false;
+
+  constructor(path: string) {
+    this.path = path;
+    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  }
+
+  /** Creates the temporary file; throws `MASB_ESCRITURA` when the folder does not take it. */
+  async open(): Promise<WriteStream> {
+    if (this.out) return this.out;
+    // `flush`: the file's bytes reach the disk before it is closed, and so before the rename.
+    const out = createWriteStream(this.temp, { flags: "wx", flush: true });
+    out.on("error", (e) => {
+      this.failure ??= e;
+    });
+    this.out = out;
+    await new Promise<void>((res, rej) => {
+      out.once("ready", res);
+      out.once("error", rej);
+    }).catch((e) => {
+      throw writeError(this.path, e);
+    });
+    return out;
+  }
+
+  /** The error a write has hit, as a `MasbError`, if any. */
+  get error(): MasbError | null {
+    return this.failure === null ? null : writeError(this.path, this.failure);
+  }
+
+  /** Writes it all at once: open, write, commit. */
+  async write(text: string | Uint8Array): Promise<void> {
+    const out = await this.open();
+    out.write(text);
+    await this.commit();
+  }
+
+  /** Flushes to disk and renames over the final name; on a failure, discards and throws `MASB_ESCRITURA`. */
+  async commit(): Promise<void> {
+    if (this.done) return;
+    try {
+      const out = this.out ?? (await this.open());
+      await new Promise<void>((res, rej) => {
+        if (this.failure) return rej(this.failure);
+        out.once("error", rej);
+        out.once("close", () => (this.failure ? rej(this.failure) : res()));
+        out.end();
+      });
+      await rename(this.temp, this.path);
+      this.done = true;
+    } catch (e) {
+      await this.discard();
+      throw e instanceof MasbError ? e : writeError(this.path, e);
+    }
+  }
+
+  /** Removes the temporary file (a failed or abandoned run); the final name is left untouched. */
+  async discard(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    const out = this.out;
+    if (out && !out.closed) {
+      await new Promise<void>((res) => {
+        out.once("close", () => res());
+        out.destroy();
+      });
+    }
+    try {
+      await unlink(this.temp);
+    } catch {
+      // never created, or already gone
+    }
+  }
+}
