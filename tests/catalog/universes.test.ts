@@ -67,8 +67,10 @@ describe("universes in the bundled catalog", () => {
 
 describe("masb list and explain say the universe", () => {
   it("lists the universe of each indicator and filters by it", async () => {
-    const { code, stdout } = await runCli(["list", "--universo", "responsabilidad"]);
+    const { code, stdout, stderr } = await runCli(["list", "--universo", "responsabilidad"]);
     expect(code).toBe(0);
+    // and says what each universe is, in words
+    expect(stderr).toContain("residentes = todas las personas residentes de la entidad (por residencia)");
     const [head, ...lines] = stdout.trim().split("\n");
     expect(head.split(/\s{2,}/)).toContain("universo");
     const ids = lines.map((l) => l.split(/\s+/)[0]);

@@ -1,5 +1,5 @@
 import { Option } from "commander";
-import type { Indicator } from "../../catalog/load.js";
+import { universeInWords, type Indicator } from "../../catalog/load.js";
 import { COMPONENTES, DIMENSIONES, UNIVERSOS } from "../../catalog/schema.js";
 import { IMPLEMENTED_METHODS } from "../../engine/compute.js";
 import { catalogOrExit, EXIT, type CommandModule, type Io } from "../shared.js";
@@ -27,6 +27,7 @@ async function runList(io: Io, o: Record<string, string | undefined>): Promise<n
   for (const line of [head, ...body]) io.stdout.write(`${line.map((c, k) => c.padEnd(widths[k])).join("  ").trimEnd()}\n`);
   const pending = body.filter((b) => b[9] !== "calculable").length;
   io.stderr.write(`${rows.length} indicadores${pending ? ` (${pending} con método pendiente)` : ""}\n`);
+  io.stderr.write(`universos: ${UNIVERSOS.map((u) => `${u} = ${universeInWords(u)}`).join("; ")}\n`);
   return EXIT.ok;
 }
 
