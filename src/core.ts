@@ -15,7 +15,7 @@ export { CatalogError, DataError, MasbError, type Position, type Problem } from 
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";
 export { formatRows, FORMATTERS } from "./output/index.js";
 export { scoreValue, DEFAULT_BANDS, LOGRO_CAP, type Score, type Semaforo } from "./scoring/score.js";
-export { bandsOf, DEFAULT_UMBRALES, logroOf, semaforoOf, SEMAFOROS, umbralesOf, type ScoreOverride, type Umbrales } from "./scoring/score.js";
+export { bandsOf, DEFAULT_UMBRALES, semaforoOf, SEMAFOROS, umbralesOf, type ScoreOverride, type Umbrales } from "./scoring/score.js";
 export { METAS_COLUMNS, overrideFor, parseMetas, unknownMetaUnits, type MetaOverride, type Metas } from "./scoring/metas.js";
 export { AGRUPACIONES, COMPOSITE_COLUMNS, compositeIndices, GRUPO_GLOBAL, rankComposites, type Agrupacion, type CompositeRow, type IndicatorTags, type ScoredRow } from "./scoring/composite.js";
 export { monthsWithData, TREND_COLUMNS, windowCovered } from "./scoring/trend.js";

@@ -84,7 +84,7 @@ export async function run(): Promise<ResultRow | undefined> {
 }
 `);
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false, types: [] },
       files: ["uso.ts"],
     }));
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
