@@ -1,6 +1,7 @@
 import type { Catalog, Indicator, Source } from "../catalog/load.js";
 import { aviso, MasbError, type Aviso } from "../errors.js";
 import type { Hierarchy } from "../hierarchy/index.js";
+import type { FileProblem } from "../sources/reader.js";
 import type { Extract, FileReport } from "./ingest.js";
 
 /**
@@ -69,7 +70,9 @@ export function regionalisationAvisos(source: Source, files: FileReport[], h: Hi
  * The sources the selected indicators need that are missing, or whose files hold no accepted
  * row (read as missing: an empty file is no data, not zero events), each with its warning.
  */
-export function sourceAvisos(catalog: Catalog, indicators: Indicator[], extract: Extract, files: FileReport[]): { missingSources: string[]; avisos: Aviso[] } {
+export function sourceAvisos(
+  catalog: Catalog, indicators: Indicator[], extract: Extract, files: FileReport[], problems: FileProblem[],
+): { missingSources: string[]; avisos: Aviso[] } {
   const needed = [...new Set(indicators.flatMap((i) => i.sources))].sort();
   const missingSources: string[] = [];
   const avisos: Aviso[] = [];
@@ -84,7 +87,15 @@ export function sourceAvisos(catalog: Catalog, indicators: Indicator[], extract:
       continue;
     }
     const r = readOf(name, files);
-    if (r.accepted > 0) continue;
+    if (r.accepted > 0) {
+      // One file of several without rows (an apartado of the SIS saved with its header alone):
+      // the source has data, but not this file's. An empty file has its own problem already.
+      for (const f of files) {
+        if (f.source !== name || f.read > 0 || problems.some((p) => p.file === f.file && (p.fatal || p.code === "MASB_ARCHIVO_VACIO"))) continue;
+        avisos.push(aviso("MASB_ARCHIVO_SIN_RENGLONES", `el archivo no tiene renglones (solo encabezado): no aporta datos a la fuente ${name}, y lo que sus renglones contarían cuenta como cero`, { source: name, file: f.file }));
+      }
+      continue;
+    }
     missingSources.push(name);
     avisos.push(aviso("MASB_FUENTE_SIN_RENGLONES", `la fuente ${name} ${emptyReason(r)}: cuenta como faltante y ${consequence}`, { source: name, file: r.names.join(", ") }));
   }

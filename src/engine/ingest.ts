@@ -701,7 +701,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     }
   }
   for (const store of stores.values()) store.rollUp(parents);
-  const { missingSources, avisos: sourceWarnings } = sourceAvisos(catalog, indicators, extract, files);
+  const { missingSources, avisos: sourceWarnings } = sourceAvisos(catalog, indicators, extract, files, problems);
   avisos.push(...sourceWarnings);
   const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, avisos, latestMonth: latest, trace, reports };
   hierarchyInputs.set(ingested, { units, regions: [...regions], excluded });
