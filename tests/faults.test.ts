@@ -438,6 +438,16 @@ const extractFaults: Fault[] = [
     },
   },
   {
+    name: "explain --unit on a closed unit with no row says why it has no result, instead of pointing at itself",
+    run: () => runCli(["explain", "83b", "--data", demo, "--period", "2024-03", "--unit", "NTIMB002501"]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      // fixtures/README.md: NTIMB002501 is FUERA DE OPERACION since 30/11/2023, with no row in any file
+      expect(r.stdout).toContain("unidad NTIMB002501 está fuera de operación (baja en 2023-11) y no tiene renglones propios en la ventana de 83b: no se reporta en este indicador.");
+      expect(r.stdout).not.toContain("Pida --unit NTIMB002501");
+    },
+  },
+  {
     name: "compute --resumen into a folder that does not exist is a usage error before reading",
     run: beforeReading(() => runCli(["compute", demo, "--format", "csv", "--resumen", join(missingFolder, "no-hay", "resumen.json")])),
     check: (r) => {
