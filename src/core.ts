@@ -8,10 +8,10 @@ export type { CatalogText } from "./catalog/yaml.js";
 export type { AgregadoDef, FuenteDef, IndicadorDef, Nivel, Unidad, Ventana } from "./catalog/schema.js";
 export { NIVELES } from "./catalog/schema.js";
 export {
-  eachResult, evaluate, evaluateEach, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
+  eachResult, evaluate, evaluateEach, evaluationAvisos, ingest, resolvePeriod, selectIndicators, RESULT_COLUMNS,
   type ComputeOptions, type EvaluateOptions, type IngestOptions, type FileRunner, type Ingested, type TraceEntry, type ComputeResult, type Estado, type Extract, type FileReport, type ProgressEvent, type ResultRow, type SourceInput,
 } from "./engine/compute.js";
-export { CatalogError, DataError, MasbError, type Position, type Problem } from "./errors.js";
+export { CatalogError, DataError, MasbError, type Aviso, type Position, type Problem } from "./errors.js";
 export { Hierarchy, type OrgNode } from "./hierarchy/index.js";
 export { formatRows, FORMATTERS } from "./output/index.js";
 export { scoreValue, DEFAULT_BANDS, LOGRO_CAP, type Score, type Semaforo } from "./scoring/score.js";

@@ -17,6 +17,28 @@ export interface Problem extends Position {
   value?: string;
 }
 
+/**
+ * A warning of a run: something that did not stop it but changes what its results mean (a
+ * missing optional file, a source without rows in a window, an entry of the extract that could
+ * not be read). Plain data, collected on the result (`avisos`), never printed by the library;
+ * the CLI prints each as `aviso [code] file:line: message`, and `--resumen` lists them.
+ */
+export interface Aviso extends Problem {
+  severity: "aviso";
+  /** The source it concerns, when one (`poblacion`, `regionalizacion`). */
+  source?: string;
+}
+
+/** An `Aviso` from its parts (keys left out when undefined, so results compare and serialise cleanly). */
+export function aviso(code: string, message: string, where: { file?: string; line?: number; source?: string; hint?: string } = {}): Aviso {
+  const a: Aviso = { code, severity: "aviso", message };
+  if (where.file !== undefined) a.file = where.file;
+  if (where.line !== undefined) a.line = where.line;
+  if (where.source !== undefined) a.source = where.source;
+  if (where.hint !== undefined) a.hint = where.hint;
+  return a;
+}
+
 /** The one error family of masb: a stable `code`, a Spanish `message` and structured `details`. */
 export class MasbError extends Error {
   readonly code: string;

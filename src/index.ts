@@ -43,8 +43,11 @@ export async function compute(catalog: Catalog, input: string | Extract | RowSou
   checkPeriod(options?.period); // before listing or reading anything
   // Files on disk are read by worker threads (`workers`, by default the number of cores).
   const opts: ComputeOptions = { runner: threadRunner(), ...options };
-  if (typeof input === "string") return computeRows(catalog, (await openExtract(input, catalog)).extract, opts);
-  return computeRows(catalog, input, opts);
+  if (typeof input !== "string") return computeRows(catalog, input, opts);
+  const listing = await openExtract(input, catalog);
+  const result = await computeRows(catalog, listing.extract, opts);
+  // The entries of the folder that were not read come first: they are why a source may be missing.
+  return { ...result, avisos: [...listing.avisos, ...result.avisos] };
 }
 
 /** Same as `compute(catalog, dir, options)`. */

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -12,6 +12,7 @@ import { AtomicFile } from "../src/node/files.js";
 import { openCounter, openExtract } from "../src/node/extract.js";
 import { runCli, tempExtract } from "./helpers.js";
 import { caseDir, esperado } from "./validate/helpers.js";
+import { unidad } from "./catalog/helpers.js";
 
 /**
  * The fault battery of issue 14 ("no silent loss"): every way a run can go wrong at its
@@ -241,13 +242,22 @@ const periodFaults: Fault[] = [
     },
   },
   {
-    name: "compute --period after the last month with data (2025-06 on January–March 2024) warns on stderr, exit 0",
-    run: () => runCli(["compute", demo, "--period", "2025-06", "--only", "83b", "--format", "csv", "--rechazos", join(fresh("futuro"), "r.csv")]),
+    name: "compute --period after the last month with data (2025-06 on January–March 2024) warns on stderr, exit 0; flows are sin_datos, stocks carried forward",
+    run: () => runCli(["compute", demo, "--period", "2025-06", "--only", "83b,22", "--by", "entidad", "--format", "csv", "--rechazos", join(fresh("futuro"), "r.csv")]),
     check: (r) => {
       expect(r.code).toBe(0);
       // fixtures/README.md: the demo extract covers January–March 2024
-      expect(r.stderr).toContain("aviso: el periodo 2025-06 es posterior al último mes con datos del extracto (2024-03)");
+      expect(r.stderr).toContain("aviso [MASB_PERIODO_SIN_DATOS] el periodo 2025-06 es posterior al último mes con datos del extracto (2024-03)");
       expect(r.stderr).toContain("repiten los últimos valores");
+      expect(r.stderr).toContain("aviso [MASB_VENTANA_SIN_DATOS] la fuente egresos no tiene renglones en la ventana 2025-06: 1 indicador de flujo sale con estado sin_datos (83b); su último periodo con datos es 2024-03");
+      // 83b (discharges, a flow): no discharge in June 2025 is no data, not a 0/0 → sin_datos, at every level
+      const b83 = r.stdout.split("\n").filter((l) => l.includes(",83b,"));
+      expect(b83.length).toBe(3); // nacional, 12, 18
+      for (const l of b83) expect(l.endsWith(",porcentaje,,,,3,,sin_dato,sin_datos")).toBe(true);
+      // 22 (units in operation per 10 000 people, two stocks) carries March 2024 forward:
+      // 49 units in operation / 445 492 people of the responsibility population (fixtures/README.md) × 10 000 = 1.0999… → 1.10
+      expect(r.stdout).toContain("2025-06,nacional,,,,,22,Densidad de establecimientos de salud por 10 000 personas de la población de responsabilidad,por_10000,49,445492,1.10,");
+      expect(r.stdout.split("\n").find((l) => l.startsWith("2025-06,nacional,,,,,22,"))!.endsWith(",ok")).toBe(true);
     },
   },
   {
@@ -288,7 +298,7 @@ const catalogFaults: Fault[] = [
     run: beforeReading(() => runCli(["compute", demo, "--catalog", caseDir("yaml_alias_bomba"), "--format", "csv"])),
     check: (r) => {
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("indicador.yaml:2:8: error [MASB_YAML_ALIAS]");
+      expect(r.stderr).toMatch(/error \[MASB_YAML_ALIAS\] \S*indicador\.yaml:2:8: /);
     },
   },
   {
@@ -301,7 +311,162 @@ const catalogFaults: Fault[] = [
   },
 ];
 
-const FAULTS = [...outputFaults, ...periodFaults, ...catalogFaults];
+// ---------------------------------------------------------------- the extract (issue 14: no silent loss)
+
+const base = join(malos, "_base");
+const BASE_CLUES = "ESTABLECIMIENTO_SALUD_202403.csv";
+/** The CLUES catalog of `_base` (two IMB units of Guerrero, CRLF, BOM), its lines edited by `edit`. */
+const baseClues = (edit: (lines: string[]) => string[]) => edit(readFileSync(join(base, BASE_CLUES), "utf8").split("\r\n")).join("\r\n");
+/** A copy of the demo extract, with some files removed and others written. */
+function demoWith(remove: (name: string) => boolean, write: Record<string, string> = {}): string {
+  const dir = tempExtract(demo);
+  for (const f of readdirSync(dir)) if (remove(f)) rmSync(join(dir, f));
+  for (const [f, text] of Object.entries(write)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+const headerOf = (file: string) => readFileSync(join(demo, file), "latin1").split("\n")[0] + "\n";
+
+const extractFaults: Fault[] = [
+  {
+    name: "a CLUES catalog with its header alone stops the run with MASB_CATALOGO_SIN_RED, exit 1, and writes no results",
+    run: () => {
+      const dir = tempExtract(base);
+      writeFileSync(join(dir, BASE_CLUES), baseClues((l) => [l[0], ""]));
+      return runCli(["compute", dir, "--period", "2024-03", "--only", "83b", "--out", join(dir, "r.csv")]).then((r) => ({ ...r, stdout: readdirSync(dir).join(" ") }));
+    },
+    check: (r) => {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error [MASB_CATALOGO_SIN_RED] ${BASE_CLUES}: el catálogo CLUES no tiene ninguna unidad de la red (0 renglones leídos, 0 aceptados; ningún renglón cumple «clave_institucion = 'IMB'»)`);
+      expect(r.stdout).not.toContain("r.csv");
+    },
+  },
+  {
+    name: "a CLUES catalog of another institution only (no IMB unit) stops the run the same way, exit 1",
+    run: () => {
+      const dir = tempExtract(base);
+      writeFileSync(join(dir, BASE_CLUES), baseClues((l) => l.map((x) => x.replace(/^GRIMB(\d+),IMB,/, "GRIMS$1,IMS,"))));
+      return runCli(["compute", dir, "--period", "2024-03", "--only", "83b", "--format", "csv", "--rechazos", join(dir, "r.csv")]);
+    },
+    check: (r) => {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("error [MASB_CATALOGO_SIN_RED] ESTABLECIMIENTO_SALUD_202403.csv: el catálogo CLUES no tiene ninguna unidad de la red (2 renglones leídos, 2 aceptados;");
+      expect(r.stdout).toBe("");
+    },
+  },
+  {
+    name: "an entidad '1x2' in the CLUES catalog rejects that row (file, line, column, value) and reports no such entidad",
+    run: () => {
+      const dir = tempExtract(base, join(malos, "clues_entidad_mal"));
+      const rech = join(dir, "r.csv");
+      return runCli(["compute", dir, "--period", "2024-03", "--only", "83b", "--format", "csv", "--rechazos", rech]).then((r) => ({ ...r, stderr: `${r.stderr}\n${readFileSync(rech, "utf8")}` }));
+    },
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/ESTABLECIMIENTO_SALUD_202403\.csv\s+leídos\s+2\s+aceptados\s+1\s+rechazados\s+1/);
+      expect(r.stderr).toContain("clues,ESTABLECIMIENTO_SALUD_202403.csv,3,CLAVE DE LA ENTIDAD,1x2,MASB_VALOR_INVALIDO,clave de entidad '1x2' inválida: se esperaba 01 a 32");
+      // what is left: GRIMB000001 alone, in Guerrero: nacional, entidad 12, región 12-R01, zona 12-Z01, the unit
+      const lines = r.stdout.trim().split("\n").slice(1);
+      expect(lines.map((l) => l.split(",").slice(1, 6).join(","))).toEqual([
+        "nacional,,,,", "entidad,12,,,", "region,12,12-R01,,", "zona,12,12-R01,12-Z01,", "clues,12,12-R01,12-Z01,GRIMB000001",
+      ]);
+      expect(r.stdout).not.toContain("1x2");
+    },
+  },
+  {
+    name: "an extract without regionalisation says so on stderr (aviso) and the zonas are the jurisdicciones",
+    run: () => runCli(["compute", demoWith((f) => f.startsWith("regionalizacion")), "--period", "2024-03", "--only", "83b", "--by", "region", "--format", "csv", "--rechazos", join(fresh("sinreg"), "r.csv")]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_SIN_REGIONALIZACION] sin regionalización: el extracto no trae la fuente regionalizacion (regionalizacion*.csv); las zonas son las jurisdicciones sanitarias, bajo una sola región «sin regionalización» por entidad (p. ej. 12-SR)");
+      // one región per entidad: 12-SR and 18-SR (with the regionalisation: five)
+      const regiones = r.stdout.split("\n").filter((l) => l.split(",")[1] === "region").map((l) => l.split(",")[3]);
+      expect(regiones).toEqual(["12-SR", "18-SR"]);
+    },
+  },
+  {
+    name: "a regionalisation file with its header alone is named, with the same consequence",
+    run: () => runCli(["compute", demoWith(() => false, { "regionalizacion_IMB_2024.csv": headerOf("regionalizacion_IMB_2024.csv") }), "--period", "2024-03", "--only", "83b", "--by", "entidad", "--format", "csv", "--rechazos", join(fresh("regvacia"), "r.csv")]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_SIN_REGIONALIZACION] regionalizacion_IMB_2024.csv: sin regionalización: no tiene renglones (vacío o solo encabezado); las zonas son las jurisdicciones sanitarias");
+    },
+  },
+  {
+    name: "a population file with its header alone counts as missing: aviso naming it, and its indicators sin_datos instead of 0/0",
+    run: () => runCli(["compute", demoWith(() => false, { "poblacion_responsabilidad_2024.csv": headerOf("poblacion_responsabilidad_2024.csv") }), "--period", "2024-03", "--only", "22", "--by", "entidad", "--format", "csv", "--rechazos", join(fresh("pobvacia"), "r.csv")]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_FUENTE_SIN_RENGLONES] poblacion_responsabilidad_2024.csv: la fuente poblacion no tiene renglones (vacío o solo encabezado): cuenta como faltante y 1 indicador sale con estado sin_datos (22)");
+      const rows = r.stdout.split("\n").filter((l) => l.includes(",22,"));
+      expect(rows.length).toBe(3);
+      for (const l of rows) expect(l.endsWith(",sin_dato,sin_datos")).toBe(true);
+    },
+  },
+  {
+    name: "an extract without SIS names the missing source and what it does (aviso [MASB_FUENTE_FALTANTE])",
+    run: () => runCli(["compute", demoWith((f) => f.startsWith("DA_")), "--period", "2024-03", "--only", "34", "--by", "entidad", "--format", "csv", "--rechazos", join(fresh("sinsis"), "r.csv")]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_FUENTE_FALTANTE] el extracto no trae la fuente sis (DA_*_SIS_*.csv): 1 indicador sale con estado sin_datos (34)");
+    },
+  },
+  {
+    name: "a SIS apartado with its header alone is named: the source has data, that file none",
+    run: () => runCli(["compute", demoWith(() => false, { "DA_CE_SIS_2024.csv": headerOf("DA_CE_SIS_2024.csv") }), "--period", "2024-03", "--only", "34", "--by", "entidad", "--format", "csv", "--rechazos", join(fresh("cevacio"), "r.csv")]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_ARCHIVO_SIN_RENGLONES] DA_CE_SIS_2024.csv: el archivo no tiene renglones (solo encabezado): no aporta datos a la fuente sis");
+    },
+  },
+  {
+    name: "a symlink loop, a dangling link and a folder in the extract are skipped, each named, and the run goes on (exit 0)",
+    run: () => {
+      const dir = tempExtract(base, join(malos, "numero_mal"));
+      symlinkSync("poblacion_ciclo.csv", join(dir, "poblacion_ciclo.csv"));
+      symlinkSync(join(dir, "no-existe", "EGRESOS_2023.txt"), join(dir, "EGRESOS_2023.txt"));
+      mkdirSync(join(dir, "2023"));
+      return runCli(["compute", dir, "--period", "2024-03", "--only", "83b", "--format", "csv", "--rechazos", join(fresh("enlaces"), "r.csv")]).then((r) => ({ ...r, stdout: `${dir}\n${r.stdout}` }));
+    },
+    check: (r) => {
+      const dir = r.stdout.split("\n")[0];
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("aviso [MASB_ARCHIVO_OMITIDO] poblacion_ciclo.csv: es un enlace simbólico que forma un ciclo (ELOOP); no se lee");
+      expect(r.stderr).toContain(`aviso [MASB_ARCHIVO_OMITIDO] EGRESOS_2023.txt: es un enlace simbólico roto: apunta a '${join(dir, "no-existe", "EGRESOS_2023.txt")}', que no existe; no se lee`);
+      expect(r.stderr).toContain("aviso [MASB_ARCHIVO_OMITIDO] 2023: es una carpeta; masb no lee subcarpetas del extracto; no se lee");
+      // the readable files were read: numero_mal's 3 discharges, one rejected
+      expect(r.stderr).toMatch(/EGRESOS_2024\.txt\s+leídos\s+3\s+aceptados\s+2\s+rechazados\s+1/);
+    },
+  },
+  {
+    name: "explain --unit on a closed unit with no row says why it has no result, instead of pointing at itself",
+    run: () => runCli(["explain", "83b", "--data", demo, "--period", "2024-03", "--unit", "NTIMB002501"]),
+    check: (r) => {
+      expect(r.code).toBe(0);
+      // fixtures/README.md: NTIMB002501 is FUERA DE OPERACION since 30/11/2023, with no row in any file
+      expect(r.stdout).toContain("unidad NTIMB002501 está fuera de operación (baja en 2023-11) y no tiene renglones propios en la ventana de 83b: no se reporta en este indicador.");
+      expect(r.stdout).not.toContain("Pida --unit NTIMB002501");
+    },
+  },
+  {
+    name: "compute --resumen into a folder that does not exist is a usage error before reading",
+    run: beforeReading(() => runCli(["compute", demo, "--format", "csv", "--resumen", join(missingFolder, "no-hay", "resumen.json")])),
+    check: (r) => {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("error [MASB_CARPETA_NO_EXISTE] --resumen ");
+      expect(r.stdout).toBe("");
+    },
+  },
+  {
+    name: "report --resumen into a folder that does not exist is a usage error before reading",
+    run: beforeReading(() => runCli(["report", demo, "--html", join(missingFolder, "t.html"), "--resumen", join(missingFolder, "no-hay", "resumen.json")])),
+    check: (r) => {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("error [MASB_CARPETA_NO_EXISTE] --resumen ");
+    },
+  },
+];
+
+const FAULTS = [...outputFaults, ...periodFaults, ...catalogFaults, ...extractFaults];
 
 describe("the fault battery: each fault ends in a named MASB_ problem and the right exit code", () => {
   for (const f of FAULTS) {
@@ -310,8 +475,15 @@ describe("the fault battery: each fault ends in a named MASB_ problem and the ri
     });
   }
 
+  it("prints every problem that does not stop the run in one format, `aviso [MASB_…] …`, in all of its cases", async () => {
+    for (const f of FAULTS) {
+      const r = await runOf(f);
+      for (const line of r.stderr.split("\n").filter((l) => /^aviso\b/.test(l))) expect(line, f.name).toMatch(/^aviso \[MASB_[A-Z0-9_]+\] \S/);
+    }
+  });
+
   it("never says 'error interno' nor prints a stack trace, in any of its cases", async () => {
-    expect(FAULTS.length).toBeGreaterThanOrEqual(25);
+    expect(FAULTS.length).toBeGreaterThanOrEqual(36);
     for (const f of FAULTS) {
       const r = await runOf(f);
       expect(r.crashed ?? false, f.name).toBe(false);
@@ -455,5 +627,201 @@ describe("the library refuses a bad period before it reads anything", () => {
     expect(problems.map(({ code, file, line, column }) => ({ code, file, line, column }))).toEqual([
       { code: "MASB_YAML_LIMITE", file: "grande.yaml", line: 1, column: 1 },
     ]);
+  });
+});
+
+// ---------------------------------------------------------------- closed units (README, Bad input)
+
+describe("a unit out of operation with no row of its own in the window is not reported; its rows count", () => {
+  let catalog: Catalog;
+  beforeAll(async () => {
+    catalog = await loadCatalog(join(root, "indicators"));
+  });
+  const U1 = "GRIMB000001", U3 = "GRIMB000003", U4 = "GRIMB000004", U5 = "GRIMB000005";
+  // every row carries the column (in-memory rows take their columns from the first one)
+  const fuera = (baja = "") => ({ "ESTATUS DE OPERACION": "FUERA DE OPERACION", "FECHA EFECTIVA DE BAJA": baja });
+  let id = 0;
+  const egreso = (clues: string, fecha: string, motegre: string) => ({ ID: ++id, CLUES: clues, EGRESO: fecha, INGRE: fecha, DIAS_ESTA: 1, CVEEDAD: 5, EDAD: 40, SEXO: 2, MOTEGRE: motegre, AFECPRIN: "O800" });
+  const input = () => ({
+    clues: [unidad(U1, "12", { "FECHA EFECTIVA DE BAJA": "" }), unidad(U3, "12", fuera("15/01/2024")), unidad(U4, "12", fuera("15/06/2024")), unidad(U5, "12", fuera())],
+    // U1: two discharges in March, one a death; U3 (closed on 15 January 2024): three in January, one a death
+    egresos: [egreso(U1, "2024-03-05", "5"), egreso(U1, "2024-03-06", "1"), egreso(U3, "2024-01-10", "5"), egreso(U3, "2024-01-11", "1"), egreso(U3, "2024-01-12", "1")],
+  });
+  const units = (rows: { nivel: string; clues: string }[]) => rows.filter((r) => r.nivel === "clues").map((r) => r.clues);
+
+  it("in March: the unit closed in January (no March row) and the one closed on no known date are left out; the one that closes in June is reported", async () => {
+    const r = await computeCore(catalog, input() as never, { only: ["83b"], period: "2024-03" });
+    expect(units(r.rows)).toEqual([U1, U4]);
+    // nacional: U1's March alone, 1 death / 2 discharges × 100 = 50.00
+    expect(r.rows.find((x) => x.nivel === "nacional")).toMatchObject({ numerador: "1", denominador: "2", valor: "50.00", estado: "ok" });
+    // U4 is open in March (its closing date is in June): reported, with nothing to divide
+    expect(r.rows.find((x) => x.clues === U4)).toMatchObject({ numerador: "0", denominador: "0", estado: "sin_denominador" });
+    expect(r.avisos.find((a) => a.code === "MASB_UNIDADES_CERRADAS")?.message).toContain(`(${U3}, ${U5})`);
+  });
+
+  it("over January–March: the closed unit has rows of its own, so it is reported and its rows count up the hierarchy", async () => {
+    const r = await computeCore(catalog, input() as never, { only: ["83b"], period: "2024-03", ventana: "acumulado_anual" });
+    expect(units(r.rows)).toEqual([U1, U3, U4]);
+    // U3: 1 death / 3 discharges × 100 = 33.33; nacional: (1 + 1) / (2 + 3) × 100 = 40.00
+    expect(r.rows.find((x) => x.clues === U3)).toMatchObject({ numerador: "1", denominador: "3", valor: "33.33" });
+    expect(r.rows.find((x) => x.nivel === "nacional")).toMatchObject({ numerador: "2", denominador: "5", valor: "40.00" });
+    expect(r.avisos.find((a) => a.code === "MASB_UNIDADES_CERRADAS")?.message).toContain(`(${U5})`);
+  });
+});
+
+// ---------------------------------------------------------------- periods (README, Periods, windows and annualisation)
+
+describe("an annual flow is counted for the year of the window's last month, never two whole years", () => {
+  let catalog: Catalog;
+  beforeAll(async () => {
+    const read = (p: string) => readFileSync(join(root, "indicators", p), "utf8");
+    catalog = await loadCatalogTexts({
+      "sources/clues.yaml": read("sources/clues.yaml"),
+      "sources/gasto_anual.yaml": [
+        "fuente: gasto_anual",
+        "archivos: [\"gasto_anual*.csv\"]",
+        "grano: agregado",
+        "universo: red",
+        "periodo: { anio: anio }",
+        "unico: [clues]",
+        "columnas:",
+        "  - { nombre: clues, tipo: texto, original: CLUES }",
+        "  - { nombre: anio, tipo: entero, original: ANIO }",
+        "  - { nombre: monto, tipo: entero, original: MONTO }",
+      ].join("\n"),
+      "estructura/X1.yaml": [
+        "id: X1",
+        "nombre: Gasto del año",
+        "dimension: estructura",
+        "componentes: [C3]",
+        "fases: [1]",
+        "unidad: conteo",
+        "universo: red",
+        "decimales: 0",
+        "ventana: 12_meses",
+        "sentido: mayor_es_mejor",
+        "numerador: { origen: gasto_anual, agregado: suma, valor: monto }",
+        "fuente: prueba",
+        "metodo: prueba",
+      ].join("\n"),
+    });
+  });
+  const U1 = "GRIMB000001", U2 = "GRIMB000002";
+  // U1 spent 100 in 2023 and 40 in 2024; U2 has 7 in 2023 and no 2024 row
+  const input = () => ({
+    clues: [unidad(U1, "12"), unidad(U2, "12")],
+    gasto_anual: [{ CLUES: U1, ANIO: 2023, MONTO: 100 }, { CLUES: U1, ANIO: 2024, MONTO: 40 }, { CLUES: U2, ANIO: 2023, MONTO: 7 }],
+  });
+  const at = async (period: string, ventana?: "mes") => {
+    const r = await computeCore(catalog, input() as never, { period, ventana });
+    return Object.fromEntries(r.rows.filter((x) => x.nivel === "nacional" || x.nivel === "clues").map((x) => [x.nivel === "nacional" ? "nacional" : x.clues, `${x.valor ?? "-"} ${x.estado}`]));
+  };
+
+  it("the 12 months ending in March 2024 take 2024's figures: 40, not 100 + 40 + 7 = 147", async () => {
+    expect(await at("2024-03")).toEqual({ nacional: "40 ok", [U1]: "40 ok", [U2]: "0 ok" });
+  });
+
+  it("the 12 months ending in December 2023 take 2023's: 100 + 7 = 107", async () => {
+    expect(await at("2023-12")).toEqual({ nacional: "107 ok", [U1]: "100 ok", [U2]: "7 ok" });
+  });
+
+  it("a month takes its year's figure whole (the flow is the year's, whatever the window)", async () => {
+    expect(await at("2024-03", "mes")).toEqual({ nacional: "40 ok", [U1]: "40 ok", [U2]: "0 ok" });
+  });
+
+  it("a window ending in a year without rows (2025) has no data: sin_datos, not 2024 carried forward", async () => {
+    expect(await at("2025-02")).toEqual({ nacional: "- sin_datos", [U1]: "- sin_datos", [U2]: "- sin_datos" });
+  });
+});
+
+// ---------------------------------------------------------------- the run summary (README, Output: --resumen)
+
+describe("--resumen writes the run summary as JSON, and the same warnings reach the library result and the tablero", () => {
+  /** `_base` (two units of zona 12-Z01), numero_mal's discharges (3 read, 1 rejected) and a file no source claims. */
+  const extract = () => {
+    const dir = tempExtract(base, join(malos, "numero_mal"));
+    writeFileSync(join(dir, "notas.txt"), "apuntes\n");
+    return dir;
+  };
+  const avisosEsperados = [
+    { codigo: "MASB_ARCHIVO_NO_RECONOCIDO", fuente: null, archivo: "notas.txt", linea: null, mensaje: "ningún esquema de fuente reconoce este archivo; no se lee" },
+    { codigo: "MASB_FUENTE_FALTANTE", fuente: "poblacion", archivo: null, linea: null, mensaje: "el extracto no trae la fuente poblacion (poblacion*.csv): 1 indicador sale con estado sin_datos (22)" },
+  ];
+  const filesEsperados = [
+    { fuente: "regionalizacion", archivo: "regionalizacion_IMB_2024.csv", leidos: 2, aceptados: 2, rechazados: 0, fueraDeAlcance: {} },
+    { fuente: "clues", archivo: "ESTABLECIMIENTO_SALUD_202403.csv", leidos: 2, aceptados: 2, rechazados: 0, fueraDeAlcance: {} },
+    { fuente: "egresos", archivo: "EGRESOS_2024.txt", leidos: 3, aceptados: 2, rechazados: 1, fueraDeAlcance: {} },
+  ];
+
+  it("compute: every field of the contract, worked out by hand", async () => {
+    const dir = extract();
+    const out = fresh("resumen");
+    const paths = { resultados: join(out, "r.csv"), rechazos: join(out, "r.rechazos.csv"), resumen: join(out, "resumen.json") };
+    const r = await runCli(["compute", dir, "--period", "2024-03", "--only", "83b,22", "--out", paths.resultados, "--resumen", paths.resumen]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["r.csv", "r.rechazos.csv", "resumen.json"]);
+    expect(JSON.parse(readFileSync(paths.resumen, "utf8"))).toEqual({
+      version: 1,
+      comando: "compute",
+      extracto: dir,
+      periodo: "2024-03",
+      ultimoMesConDatos: "2024-03",
+      // 83b and 22 are both monthly
+      ventanas: [{ ventana: "mes", periodo: "2024-03", desde: "2024-03", hasta: "2024-03", indicadores: 2 }],
+      indicadores: 2,
+      // 83b: nacional, entidad 12, región 12-R01, zona 12-Z01 and the two units = 6; 22 (from the zona up) = 4
+      resultados: 10,
+      totales: { archivos: 3, leidos: 7, aceptados: 6, rechazados: 1, fueraDeAlcance: {} },
+      archivos: filesEsperados,
+      rechazos: [{ fuente: "egresos", codigo: "MASB_VALOR_INVALIDO", renglones: 1 }],
+      avisos: avisosEsperados,
+      problemas: [],
+      fuentesFaltantes: ["poblacion"],
+      salidas: paths,
+      codigoSalida: 0,
+    });
+    // and on stderr, in the one format of the CLI
+    expect(r.stderr).toContain("aviso [MASB_ARCHIVO_NO_RECONOCIDO] notas.txt: ningún esquema de fuente reconoce este archivo; no se lee");
+    expect(r.stderr).toContain(`aviso [MASB_FUENTE_FALTANTE] ${avisosEsperados[1].mensaje}`);
+  });
+
+  it("report: the same summary, and the tablero's data-quality section lists the same warnings", async () => {
+    const dir = extract();
+    const out = fresh("resumen-report");
+    const r = await runCli(["report", dir, "--period", "2024-03", "--only", "83b,22", "--html", join(out, "t.html"), "--resumen", join(out, "resumen.json")]);
+    expect(r.code).toBe(0);
+    const resumen = JSON.parse(readFileSync(join(out, "resumen.json"), "utf8"));
+    expect(resumen).toMatchObject({ comando: "report", periodo: "2024-03", archivos: filesEsperados, avisos: avisosEsperados, salidas: { tablero: join(out, "t.html"), resumen: join(out, "resumen.json") } });
+    // down to the zona: 83b and 22 at nacional, entidad 12, región 12-R01, zona 12-Z01
+    expect(resumen.resultados).toBe(8);
+    const html = readFileSync(join(out, "t.html"), "utf8");
+    const list = /<ul id="lista-avisos">(.*?)<\/ul>/.exec(html)?.[1] ?? "";
+    expect(list).toContain("<code>MASB_ARCHIVO_NO_RECONOCIDO</code> notas.txt: ningún esquema de fuente reconoce este archivo; no se lee");
+    expect(list).toContain("<code>MASB_FUENTE_FALTANTE</code> el extracto no trae la fuente poblacion");
+  });
+
+  it("the library returns the same warnings, typed, on the compute result (and prints nothing)", async () => {
+    const catalog = await loadCatalog(join(root, "indicators"));
+    const result = await compute(catalog, extract(), { period: "2024-03", only: ["83b", "22"] });
+    expect(result.avisos.map((a) => ({ code: a.code, severity: a.severity, file: a.file, source: a.source }))).toEqual([
+      { code: "MASB_ARCHIVO_NO_RECONOCIDO", severity: "aviso", file: "notas.txt", source: undefined },
+      { code: "MASB_FUENTE_FALTANTE", severity: "aviso", file: undefined, source: "poblacion" },
+    ]);
+  });
+});
+
+describe("rows handed to the library as objects lose nothing unsaid", () => {
+  it("an object with a key the first object lacks is rejected with that key named, not trimmed to the first one's columns", async () => {
+    const catalog = await loadCatalog(join(root, "indicators"));
+    const rejected: { code: string; reason: string; column?: string; line: number }[] = [];
+    const r = await computeCore(catalog, {
+      clues: [unidad("GRIMB000001", "12"), unidad("GRIMB000003", "12", { "ESTATUS DE OPERACION": "FUERA DE OPERACION", "FECHA EFECTIVA DE BAJA": "15/01/2024" })],
+    } as never, { only: ["22"], period: "2024-03", onReject: (x) => rejected.push(x) });
+    expect(r.files.find((f) => f.source === "clues")).toMatchObject({ read: 2, accepted: 1, rejected: 1 });
+    // line 1 is the first object's keys (the header), so the second object is line 3
+    expect(rejected).toEqual([expect.objectContaining({
+      code: "MASB_CSV_NUM_CAMPOS", line: 3, column: "FECHA EFECTIVA DE BAJA",
+      reason: "el objeto trae 'FECHA EFECTIVA DE BAJA', que el primer objeto no trae (sus claves son las columnas)",
+    })]);
   });
 });

@@ -30,6 +30,8 @@ export interface Source {
   finestLevel: Nivel;
   incluir?: Node;
   reporta?: Node;
+  /** CLUES catalog only: which units are closed (see `fuera_de_operacion`). */
+  fueraDeOperacion?: Node;
   /** The universe of its rows as its own key attaches them. */
   universo: UniversoFuente;
   /** The other universes its aggregates may choose, with their key and condition. */
@@ -202,6 +204,12 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
   if (def.incluir) incluir = parseChecked(def.incluir, scope, "boolean", doc, [...prefix, "incluir"], problems, sourceWhere(def, scope))?.node;
   let reporta: Node | undefined;
   if (def.reporta) reporta = parseChecked(def.reporta, scope, "boolean", doc, [...prefix, "reporta"], problems, sourceWhere(def, scope))?.node;
+  let fueraDeOperacion: Node | undefined;
+  if (def.fuera_de_operacion) fueraDeOperacion = parseChecked(def.fuera_de_operacion, scope, "boolean", doc, [...prefix, "fuera_de_operacion"], problems, sourceWhere(def, scope))?.node;
+  mustExist(def.fecha_baja, [...prefix, "fecha_baja"]);
+  if (def.fecha_baja && index.has(def.fecha_baja) && def.columnas.find((c) => c.nombre === def.fecha_baja)?.tipo !== "fecha") {
+    problems.push({ code: "MASB_ESQUEMA", severity: "error", ...positionAt(doc, [...prefix, "fecha_baja"]), message: `'fecha_baja' debe nombrar una columna de tipo fecha; '${def.fecha_baja}' no lo es` });
+  }
   const finestLevel = finestOf(def.clave ?? [{ columna: "clues", nivel: "clues" }]);
   const universo: UniversoFuente = def.universo ?? (def.rol === "catalogo_clues" || finestLevel === "clues" ? "red" : "residentes");
   const universos = new Map<UniversoFuente, SourceUniverse>();
@@ -219,7 +227,7 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
     const filtro = u.filtro ? parseChecked(u.filtro, scope, "boolean", doc, [...path, "filtro"], problems, sourceWhere(def, scope))?.node : undefined;
     universos.set(name, { clave: u.clave, filtro, sinClave: u.sin_clave ?? "no_especificada" });
   }
-  return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta, universo, universos };
+  return { name: def.fuente, def, file: doc.file, scope, index, finestLevel, incluir, reporta, fueraDeOperacion, universo, universos };
 }
 
 /**

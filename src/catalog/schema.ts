@@ -271,6 +271,13 @@ export const fuenteSchema = z
     incluir: z.string().optional(),
     /** Units of the CLUES catalog expected to send aggregate reports every month (completeness, `incompleto`). */
     reporta: z.string().optional(),
+    /**
+     * Units of the CLUES catalog that are closed (`estatus_operacion = 'FUERA DE OPERACION'`): one
+     * with no row of its own in the window is not reported (README, Bad input: closed units).
+     */
+    fuera_de_operacion: z.string().optional(),
+    /** A `fecha` column with the date a closed unit left operation: before it, the unit counts as open. */
+    fecha_baja: nombreColumna.optional(),
     pivote: z
       .object({
         columnas: z.string(),

@@ -3,7 +3,7 @@ import type { Catalog } from "../catalog/load.js";
 import type { FileReport } from "../engine/compute.js";
 import { NIVELES, type Nivel } from "../catalog/schema.js";
 import { CatalogError, formatPosition, type Problem } from "../errors.js";
-import { monthLabel, parseMonth } from "../engine/periods.js";
+import type { FileProblem } from "../sources/reader.js";
 import { readCatalog } from "../node/catalog.js";
 import { outputTargetProblem } from "../node/files.js";
 
@@ -47,13 +47,23 @@ export type CommandModule = (program: Command, io: Io, setCode: (code: number) =
 
 export const fmtInt = (n: number) => n.toLocaleString("es-MX");
 
-export function printProblems(io: Io, problems: Problem[]): void {
+/**
+ * Prints problems on standard error, one format for the whole CLI (the run's errors print the
+ * same way): `error [MASB_…] archivo:línea: mensaje` or `aviso [MASB_…] archivo:línea: mensaje`,
+ * the hint indented on the next line. (`masb validate` has its own reporters: text, json, github.)
+ */
+export function printProblems(io: Io, problems: readonly Problem[]): void {
   for (const p of problems) {
     const where = formatPosition(p);
-    io.stderr.write(`${where ? `${where}: ` : ""}${p.severity === "error" ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
+    io.stderr.write(`${p.severity === "error" ? "error" : "aviso"} [${p.code}] ${where ? `${where}: ` : ""}${p.message}\n`);
     if (p.hint) io.stderr.write(`    ${p.hint}\n`);
   }
 }
+
+/** A problem of a file of the extract as a `Problem`: a fatal one is an error, the others warnings. */
+export const fileProblem = (p: FileProblem): Problem => ({
+  code: p.code, severity: p.fatal ? "error" : "aviso", file: p.file, line: p.line, message: p.message, ...(p.hint ? { hint: p.hint } : {}),
+});
 
 /** Loads the catalog, printing warnings; throws `CatalogError` (exit 1) when it has errors. */
 export async function catalogOrExit(io: Io, dir: string | undefined): Promise<Catalog> {
@@ -81,17 +91,3 @@ export function fileSummary(r: FileReport): string {
   return outside.length ? `${line}  fuera de alcance: ${outside.map(([u, n]) => `${u} ${fmtInt(n)}`).join(", ")}` : line;
 }
 
-/**
- * Warns when the requested period is after the last month with data: flows have no rows
- * there, and stocks (`periodo: ultimo`) carry their last values forward.
- */
-export function warnPeriodAfterData(io: Io, period: string | undefined, latestMonth: number): void {
-  if (period === undefined || latestMonth < 0) return;
-  const asked = parseMonth(period);
-  if (asked === null || asked <= latestMonth) return;
-  const last = monthLabel(latestMonth);
-  io.stderr.write(
-    `aviso: el periodo ${period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo no tienen renglones en ese periodo `
-    + `y los de existencias (camas, población, personal) repiten los últimos valores; use --period ${last} o un extracto que llegue a ${period}\n`,
-  );
-}

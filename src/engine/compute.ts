@@ -1,6 +1,6 @@
 import type { Catalog, Indicator } from "../catalog/load.js";
 import { METODOS, NIVELES, type Nivel, type Ventana } from "../catalog/schema.js";
-import { MasbError } from "../errors.js";
+import { MasbError, type Aviso } from "../errors.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy } from "../hierarchy/index.js";
 import { overrideFor, type Metas } from "../scoring/metas.js";
 import { scorer, type ScoreOverride, type Semaforo } from "../scoring/score.js";
@@ -13,12 +13,13 @@ import { differenceText, fixedText, type Ratio } from "./exact.js";
 import type { Slot } from "./plan.js";
 import type { Bucket, SourceStore } from "./store.js";
 import { checkPeriod, monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
+import { closedUnitsWithoutRows, evaluationAvisos, flowSourcesWithoutData } from "./coverage.js";
 import {
   grainOf, ingest, selectIndicators,
   type Extract, type FileReport, type FileRunner, type IngestOptions, type Ingested, type ProgressEvent, type SourceInput, type TraceEntry,
 } from "./ingest.js";
 
-export { grainOf, ingest, selectIndicators };
+export { evaluationAvisos, grainOf, ingest, selectIndicators };
 export type { Extract, FileReport, FileRunner, IngestOptions, Ingested, ProgressEvent, SourceInput, TraceEntry };
 
 export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "inestable" | "metodo_pendiente";
@@ -88,6 +89,11 @@ export type ComputeOptions = IngestOptions & EvaluateOptions;
 export interface ComputeResult extends Ingested {
   period: string;
   rows: ResultRow[];
+  /**
+   * Every warning of the run, in order: listing the extract (a directory), the pass
+   * (`Ingested.avisos`) and the evaluation at the period (`evaluationAvisos`).
+   */
+  avisos: Aviso[];
 }
 
 /**
@@ -99,7 +105,7 @@ export interface ComputeResult extends Ingested {
 export async function compute(catalog: Catalog, extract: Extract, options: ComputeOptions = {}): Promise<ComputeResult> {
   checkPeriod(options.period); // before reading: a bad period must not cost a whole pass
   const ingested = await ingest(catalog, extract, options);
-  return { ...ingested, ...evaluate(ingested, options) };
+  return { ...ingested, ...evaluate(ingested, options), avisos: [...ingested.avisos, ...evaluationAvisos(ingested, options)] };
 }
 
 /** Evaluates every selected indicator at every requested level for the period, from the partial sums. */
@@ -164,7 +170,9 @@ function evaluateIndicator(
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
   const names = Object.keys(ind.aggregates);
-  const sinDatos = ind.sources.some((s) => missingSources.includes(s));
+  // No data: a source missing (or empty), or a flow whose source has no row in the window.
+  const sinDatos = ind.sources.some((s) => missingSources.includes(s)) || flowSourcesWithoutData(ind, ingested, w).length > 0;
+  const closed = closedUnitsWithoutRows(ind, ingested, w);
   const finest = NIVELES.indexOf(ind.desdeNivel);
   const parents = h.nodes.map((x) => x.parent);
   /** Per aggregate: the buckets a flow sums, or the unit-by-unit view of a stock. */
@@ -231,7 +239,7 @@ function evaluateIndicator(
   const metaText = ind.def.meta === undefined || ind.def.meta === null ? null : String(ind.def.meta);
   const unstable = unstableTest(ind);
   for (const node of h.nodes) {
-    if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest) continue;
+    if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest || closed?.has(node.index)) continue;
     const { attached, num, den, valor: computed, method, partial, exact } = valueAt(node.index, w, keysOf);
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let estado: ResultRow["estado"];

@@ -25,9 +25,11 @@ export function bucketsFor(store: SourceStore, grain: Grain, periodo: "suma" | "
   const keys = [...store.buckets.keys()];
   if (grain === "ninguno") return keys;
   if (periodo === "suma") {
+    // A flow kept by year is counted for the year of the window's last month only: adding
+    // the two whole years a 12-month window touches would count up to 24 months (README, Periods).
     return grain === "mes"
       ? keys.filter((k) => k >= w.start && k <= w.end)
-      : keys.filter((k) => yearOf(k) >= yearOf(w.start) && yearOf(k) <= yearOf(w.end));
+      : keys.filter((k) => yearOf(k) === yearOf(w.end));
   }
   // A stock: the latest period at or before the end of the window (carried forward).
   const limit = grain === "mes" ? w.end : yearOf(w.end) * 12 + 11;

@@ -1,9 +1,10 @@
 import type { Catalog, Indicator, Source } from "../catalog/load.js";
 import { NIVELES, type ClaveIntento, type Nivel } from "../catalog/schema.js";
-import { DataError, MasbError } from "../errors.js";
+import { DataError, MasbError, type Aviso } from "../errors.js";
 import { compileFilter, monthIndexOfDays, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
 import { readSource, type Chunks, type FileProblem, type Rejection, type RowSink } from "../sources/reader.js";
+import { noNetworkError, regionalisationAvisos, sourceAvisos, suggestClues } from "./avisos.js";
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
@@ -85,8 +86,16 @@ export interface Ingested {
   hierarchy: Hierarchy;
   files: FileReport[];
   problems: FileProblem[];
-  /** Sources the selected indicators need that the extract does not have. */
+  /**
+   * Sources the selected indicators need that the extract does not have, or whose files hold
+   * no accepted row (empty, header only, every row rejected): their indicators are `sin_datos`.
+   */
   missingSources: string[];
+  /**
+   * Warnings of the pass: sources missing or without rows, no regionalisation, units without
+   * one (see `Aviso`). `compute` adds those of the listing and the evaluation.
+   */
+  avisos: Aviso[];
   /** Latest month index with data in a monthly source, or -1. */
   latestMonth: number;
   trace?: Map<string, TraceEntry>;
@@ -196,6 +205,7 @@ export interface IngestedSnapshot extends WorkerJob {
   files: FileReport[];
   problems: FileProblem[];
   missingSources: string[];
+  avisos: Aviso[];
   latestMonth: number;
   reports: Map<string, Map<string, Map<number, Uint8Array>>>;
 }
@@ -215,7 +225,7 @@ export function snapshotOf(ingested: Ingested): IngestedSnapshot | null {
   }
   return {
     catalog: ingested.catalog, indicators: ingested.indicators.map((i) => i.id), ...inputs, unitMasks, stores,
-    files: ingested.files, problems: ingested.problems, missingSources: ingested.missingSources, latestMonth: ingested.latestMonth, reports: ingested.reports,
+    files: ingested.files, problems: ingested.problems, missingSources: ingested.missingSources, avisos: ingested.avisos, latestMonth: ingested.latestMonth, reports: ingested.reports,
   };
 }
 
@@ -235,7 +245,7 @@ export function restoreIngested(s: IngestedSnapshot): Ingested {
   }
   const ingested: Ingested = {
     catalog: s.catalog, indicators, plan, stores, hierarchy, files: s.files, problems: s.problems,
-    missingSources: s.missingSources, latestMonth: s.latestMonth, reports: s.reports,
+    missingSources: s.missingSources, avisos: s.avisos, latestMonth: s.latestMonth, reports: s.reports,
   };
   hierarchyInputs.set(ingested, { units: s.units, regions: s.regions, excluded: s.excluded });
   return ingested;
@@ -530,6 +540,8 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   }
   const include = cluesSource.incluir ? compileFilter(cluesSource.incluir, cluesSource.scope) : () => true;
   const reportsUnit = cluesSource.reporta ? compileFilter(cluesSource.reporta, cluesSource.scope) : () => true;
+  const isClosed = cluesSource.fueraDeOperacion ? compileFilter(cluesSource.fueraDeOperacion, cluesSource.scope) : () => false;
+  const closedOn = cluesSource.def.fecha_baja ? cluesSource.index.get(cluesSource.def.fecha_baja)! : -1;
   const units: UnitInfo[] = [];
   const unitRows: unknown[][] = [];
   const excluded: string[] = [];
@@ -545,14 +557,29 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       return;
     }
     const text = (name: string) => String(row[cx.get(name)!] ?? "").trim();
-    units.push({
-      clues, nombre: text("nombre"), entidad: text("clave_entidad").padStart(2, "0"), entidadNombre: text("entidad"),
+    // A network unit's entidad names a node of every result: one that is not a state's code
+    // (`1x2`) would report an entidad that does not exist.
+    const entidad = text("clave_entidad");
+    if (!ENTIDAD_CODE.test(entidad)) {
+      return reject("MASB_VALOR_INVALIDO", `clave de entidad '${entidad}' inválida: se esperaba 01 a 32; la unidad ${clues} queda fuera de la jerarquía y sus renglones en otros archivos se rechazan`, originalName(cluesSource, "clave_entidad"), entidad);
+    }
+    const unit: UnitInfo = {
+      clues, nombre: text("nombre"), entidad: entidad.padStart(2, "0"), entidadNombre: text("entidad"),
       jurisdiccion: text("clave_jurisdiccion"), jurisdiccionNombre: text("jurisdiccion"), reporta: reportsUnit(row, ctx0),
-    });
+    };
+    if (isClosed(row, ctx0)) {
+      const day = closedOn >= 0 ? row[closedOn] : null;
+      unit.cierre = typeof day === "number" ? monthIndexOfDays(day) : 0;
+    }
+    units.push(unit);
     unitRows.push(row.slice());
   });
+  // A catalog with no unit of the network (a header alone, another institution's list) would
+  // give a run with nothing to report and every fact row rejected: stop, as without a catalog.
+  if (units.length === 0) throw noNetworkError(cluesSource, files);
   const hierarchy = new Hierarchy(units, regions, excluded);
   const parents = Float64Array.from(hierarchy.nodes.map((n) => n.parent));
+  const avisos: Aviso[] = regionSource ? regionalisationAvisos(regionSource, files, hierarchy) : [];
 
   // Aggregates with a condition on the unit: which nodes pass it (units only; rows attached
   // higher up, such as births outside a unit, have no unit to test and do not count).
@@ -674,8 +701,9 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     }
   }
   for (const store of stores.values()) store.rollUp(parents);
-  const missingSources = [...new Set(indicators.flatMap((i) => i.sources))].filter((s) => (extract.get(s) ?? []).length === 0).sort();
-  const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, latestMonth: latest, trace, reports };
+  const { missingSources, avisos: sourceWarnings } = sourceAvisos(catalog, indicators, extract, files, problems);
+  avisos.push(...sourceWarnings);
+  const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, avisos, latestMonth: latest, trace, reports };
   hierarchyInputs.set(ingested, { units, regions: [...regions], excluded });
   return ingested;
 }
@@ -754,7 +782,7 @@ function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefine
         a.lastNode = node;
         return node;
       }
-      if (nivel === "clues") return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `la CLUES ${key} no existe en el catálogo CLUES del extracto (use el catálogo nacional, con todas las instituciones)`, column: a.header, value: key });
+      if (nivel === "clues") return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: suggestClues(h, key) ?? `la CLUES ${key} no existe en el catálogo CLUES del extracto (use el catálogo nacional, con todas las instituciones)`, column: a.header, value: key });
       return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `${nivel} '${key}' no existe en la jerarquía del extracto`, column: a.header, value: key });
     }
     if (sinClave === "no_especificada") return ne;

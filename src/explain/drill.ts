@@ -249,6 +249,11 @@ export function formatDrillDown(d: DrillDown, extractName: string): string {
   out.push(`${nodeLabel(d.node)}`);
   if (d.path.length > 2) out.push(`  en ${d.path.slice(1, -1).map(nodeLabel).join(" › ")}`);
   out.push("");
+  if (!d.row && d.node.cierre !== undefined && ind.desdeNivel === "clues") {
+    // README, Semantics: a closed unit with no row of its own in the window is not reported.
+    out.push(`${nodeShort(d.node)} está fuera de operación${d.node.cierre > 0 ? ` (baja en ${monthLabel(d.node.cierre)})` : ""} y no tiene renglones propios en la ventana de ${ind.id}: no se reporta en este indicador.`);
+    return `${out.join("\n")}\n`;
+  }
   if (!d.row) {
     const above = d.path.find((n) => n.nivel === ind.desdeNivel);
     out.push(`El indicador ${ind.id} se reporta desde el nivel ${ind.desdeNivel} hacia arriba: ${nodeShort(d.node)} no tiene resultado propio.`);

@@ -14,6 +14,12 @@ export interface OrgNode {
   clues: string;
   /** Units only: expected to send the monthly aggregate reports. */
   reporta: boolean;
+  /**
+   * Units out of operation only: the month (`year * 12 + month - 1`) of their effective closing
+   * date, or 0 when the catalog gives none. From the window ending in that month on, a closed
+   * unit with no row of its own is not reported.
+   */
+  cierre?: number;
 }
 
 /** What the hierarchy needs from one CLUES catalog row. */
@@ -25,6 +31,8 @@ export interface UnitInfo {
   jurisdiccion: string;
   jurisdiccionNombre: string;
   reporta: boolean;
+  /** Out of operation: the month of its closing date, or 0 when unknown (see `OrgNode.cierre`). */
+  cierre?: number;
 }
 
 /** What it needs from one row of the operational regionalisation. */
@@ -81,6 +89,7 @@ export class Hierarchy {
       const z = this.nodes[this.find("zona", p.zona)!];
       const node = this.add("clues", p.u.clues, p.u.nombre, z.index, { entidad: z.entidad, region: z.region, zona: z.zona, clues: p.u.clues });
       this.nodes[node].reporta = p.u.reporta;
+      if (p.u.cierre !== undefined) this.nodes[node].cierre = p.u.cierre;
     }
   }
 

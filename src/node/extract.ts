@@ -1,7 +1,8 @@
-import { open, readdir, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/load.js";
-import { MasbError } from "../errors.js";
+import { aviso, MasbError, type Aviso } from "../errors.js";
 import type { Extract, SourceInput } from "../engine/compute.js";
 
 /**
@@ -41,6 +42,40 @@ export interface ExtractListing {
   extract: Extract;
   /** Files that no source claims (reported, never read). */
   unmatched: string[];
+  /**
+   * Entries of the folder that are not read, each with why: a file no source claims
+   * (`MASB_ARCHIVO_NO_RECONOCIDO`), a folder, a link that leads nowhere or in a loop, a file
+   * that cannot be opened (`MASB_ARCHIVO_OMITIDO`).
+   */
+  avisos: Aviso[];
+}
+
+/**
+ * An entry of the extract folder: its size when it is a readable file, else why it cannot be read.
+ * `stat` follows links: a dangling link (ENOENT) or a loop (ELOOP) fails there, and would
+ * otherwise stop the whole run.
+ */
+async function inspectEntry(path: string): Promise<{ reason: string } | { size: number }> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return { reason: "es un enlace simbólico que forma un ciclo (ELOOP)" };
+    if (code === "ENOENT") {
+      const target = await readlink(path).catch(() => null);
+      return { reason: target === null ? "desapareció mientras se listaba el extracto" : `es un enlace simbólico roto: apunta a '${target}', que no existe` };
+    }
+    return { reason: `no se puede leer (${code ?? (e as Error).message})` };
+  }
+  if (info.isDirectory()) return { reason: "es una carpeta; masb no lee subcarpetas del extracto" };
+  if (!info.isFile()) return { reason: "no es un archivo regular" };
+  try {
+    await access(path, constants.R_OK);
+  } catch (e) {
+    return { reason: `no se puede leer (${(e as NodeJS.ErrnoException).code ?? "sin permiso"})` };
+  }
+  return { size: info.size };
 }
 
 /** Counts the times each file is opened: lets a test prove that each source file is read once per run. */
@@ -60,14 +95,20 @@ export async function openExtract(dir: string, catalog: Catalog): Promise<Extrac
   }
   const extract: Extract = new Map();
   const unmatched: string[] = [];
+  const avisos: Aviso[] = [];
   const patterns = [...catalog.sources.values()].map((s) => ({ name: s.name, res: s.def.archivos.map(globToRegExp) }));
   for (const name of names) {
     const path = join(dir, name);
-    const info = await stat(path);
-    if (!info.isFile()) continue;
+    const info = await inspectEntry(path);
+    if ("reason" in info) {
+      // Every entry that is not read is named, with why: nothing in the folder is skipped silently.
+      avisos.push(aviso("MASB_ARCHIVO_OMITIDO", `${info.reason}; no se lee`, { file: name }));
+      continue;
+    }
     const owners = patterns.filter((p) => p.res.some((r) => r.test(name))).map((p) => p.name);
     if (owners.length === 0) {
       unmatched.push(name);
+      avisos.push(aviso("MASB_ARCHIVO_NO_RECONOCIDO", "ningún esquema de fuente reconoce este archivo; no se lee", { file: name }));
       continue;
     }
     if (owners.length > 1) {
@@ -86,5 +127,5 @@ export async function openExtract(dir: string, catalog: Catalog): Promise<Extrac
     list.push(input);
     extract.set(owners[0], list);
   }
-  return { extract, unmatched };
+  return { extract, unmatched, avisos };
 }

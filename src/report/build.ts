@@ -1,5 +1,7 @@
 import type { IndicadorDef, Nivel } from "../catalog/schema.js";
-import { evaluate, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
+import { evaluate, evaluationAvisos, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
+import type { Aviso } from "../errors.js";
+import { summaryAviso, type SummaryAviso } from "../output/summary.js";
 import { monthLabel, parseMonth } from "../engine/periods.js";
 import { ENTIDAD_NO_ESPECIFICADA } from "../hierarchy/index.js";
 import { compositeIndices, type CompositeRow } from "../scoring/composite.js";
@@ -37,6 +39,11 @@ export interface CalidadDatos {
   /** Rejected rows by source and code. */
   rechazos: { fuente: string; codigo: string; renglones: number }[];
   problemas: { archivo: string; linea?: number; codigo: string; mensaje: string; grave: boolean }[];
+  /**
+   * The warnings of the run, as `--resumen` lists them: entries of the extract not read,
+   * sources missing or empty, no regionalisation, flows without data in their window.
+   */
+  avisos: SummaryAviso[];
   fuentesFaltantes: string[];
   /** Null when no source requires monthly reports. */
   completitud: { meses: string[]; unidades: CompletitudUnidad[] } | null;
@@ -77,6 +84,8 @@ export interface BuildTableroOptions {
   extracto: string;
   /** Rejected rows by source and code, as counted by the caller's `onReject`. */
   rechazos?: { fuente: string; codigo: string; renglones: number }[];
+  /** Warnings from before the pass (listing the extract folder: `openExtract`'s `avisos`); the pass's and the evaluation's are added here. */
+  avisos?: Aviso[];
   metasInfo?: { archivo: string; renglones: number };
   /** Months of history in the line charts, at most. */
   meses?: number;
@@ -125,6 +134,7 @@ export function buildTablero(ingested: Ingested, options: BuildTableroOptions): 
       archivos: ingested.files,
       rechazos: options.rechazos ?? [],
       problemas: ingested.problems.map((p) => ({ archivo: p.file, linea: p.line, codigo: p.code, mensaje: p.message, grave: Boolean(p.fatal) })),
+      avisos: [...(options.avisos ?? []), ...ingested.avisos, ...evaluationAvisos(ingested, { period: options.period, by: NIVELES_TABLERO })].map(summaryAviso),
       fuentesFaltantes: ingested.missingSources,
       completitud: completeness(ingested, months),
       sinRegionalizacion: [...h.unregionalised],

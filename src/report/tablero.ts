@@ -61,7 +61,10 @@ function calidadHtml(c: CalidadDatos, t: TableroInput): string {
   const parts: string[] = [];
   parts.push(`<p id="calidad-totales" data-leidos="${read}" data-aceptados="${accepted}" data-rechazados="${rejected}"><b>${fmt(read)}</b> renglones leídos en ${c.archivos.length} archivos: <b>${fmt(accepted)}</b> aceptados y <b>${fmt(rejected)}</b> rechazados (${pct(rejected, read)}). Cada renglón rechazado queda, con su motivo, en el archivo de rechazos de la corrida. Los renglones válidos que quedan fuera del universo de un indicador (nacimientos en otras instituciones o en casa para la red, residentes de otras entidades o del extranjero) no son rechazos: se cuentan aparte, por universo.</p>`);
   if (c.fuentesFaltantes.length) {
-    parts.push(`<p class="aviso">Faltan en el extracto las fuentes <b>${c.fuentesFaltantes.map(esc).join(", ")}</b>: sus indicadores salen con estado «sin datos».</p>`);
+    parts.push(`<p class="aviso">Faltan en el extracto (o no tienen renglones) las fuentes <b>${c.fuentesFaltantes.map(esc).join(", ")}</b>: sus indicadores salen con estado «sin datos».</p>`);
+  }
+  if (c.avisos.length) {
+    parts.push(`<h3>Avisos de la corrida</h3><ul id="lista-avisos">${c.avisos.map((a) => `<li>aviso <code>${esc(a.codigo)}</code> ${a.archivo ? `${esc(a.archivo)}${a.linea ? `:${a.linea}` : ""}: ` : ""}${esc(a.mensaje)}</li>`).join("")}</ul>`);
   }
   parts.push(`<div class="dos"><div><h3>Archivos leídos</h3><div class="tabla-scroll"><table id="tabla-archivos"><thead><tr><th scope="col">Fuente</th><th scope="col">Archivo</th><th class="num" scope="col">Leídos</th><th class="num" scope="col">Aceptados</th><th class="num" scope="col">Rechazados</th><th scope="col">Fuera de alcance</th></tr></thead><tbody>${
     c.archivos.map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(f.file)}</td><td class="num">${fmt(f.read)}</td><td class="num">${fmt(f.accepted)}</td><td class="num">${fmt(f.rejected)}</td><td>${Object.entries(f.fueraDeAlcance ?? {}).map(([u, n]) => `${esc(u)} ${fmt(n)}`).join(", ")}</td></tr>`).join("")

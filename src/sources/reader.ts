@@ -353,6 +353,9 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
         value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
     }
+    if (extraKeys) {
+      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
+    }
     if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
       return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
         fmt.delimitador === "," && fields.length > headerLen ? "¿una coma dentro de un texto sin comillas?" : undefined);
@@ -457,6 +460,9 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   };
 
   let objectHeader: string[] | null = null;
+  let objectKeys: Set<string> | null = null;
+  /** Keys of the current object that the first one lacked: without a column, their values would vanish unsaid. */
+  let extraKeys: string[] | null = null;
   let objectLine = 1;
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
     if (typeof chunk === "string") {
@@ -469,13 +475,16 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       checkEncoding = true;
       if (objectHeader === null) {
         objectHeader = Object.keys(chunk);
+        objectKeys = new Set(objectHeader);
         onRecord(objectHeader, objectLine, null);
       }
       const values = objectHeader.map((k) => {
         const v = chunk[k];
         return v === null || v === undefined ? "" : String(v);
       });
+      for (const k in chunk) if (!objectKeys!.has(k) && chunk[k] !== undefined) (extraKeys ??= []).push(k);
       onRecord(values, ++objectLine, null);
+      extraKeys = null;
     }
   }
   const tail = bytes.end();

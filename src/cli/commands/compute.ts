@@ -3,14 +3,16 @@ import { basename, dirname, extname, join } from "node:path";
 import { Option } from "commander";
 import { stringify } from "csv-stringify/sync";
 import { NIVELES, VENTANAS } from "../../catalog/schema.js";
-import { evaluate, evaluateEach, ingest, type ComputeOptions, type FileReport, type Ingested, type ResultRow } from "../../engine/compute.js";
+import { evaluate, evaluateEach, evaluationAvisos, ingest, type ComputeOptions, type Ingested, type ResultRow } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
 import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
 import { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "../../node/gc.js";
 import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
 import { checkPeriod } from "../../engine/periods.js";
 import { AtomicFile, writeError } from "../../node/files.js";
-import { catalogOrExit, checkOutputTargets, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, warnPeriodAfterData, type CommandModule, type Io } from "../shared.js";
+import { catalogOrExit, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
+import { rejectionCounter } from "../../report/build.js";
+import { runSummary, summaryText } from "../../output/summary.js";
 import { BrokenPipe, stdoutError, writeChunk } from "../streams.js";
 import { unknownMetaUnits } from "../../scoring/metas.js";
 import { metasOrNull } from "./report.js";
@@ -93,7 +95,8 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers: se esperaba un entero de 1 en adelante, no '${String(o.workers)}'`);
   const intervalos = confidenceLevel(o.ic);
   const rejPath = (o.rechazos as string | undefined) ?? (out ? join(dirname(out), `${basename(out, extname(out))}.rechazos.csv`) : "masb-rechazos.csv");
-  await checkOutputTargets([["--out", out], [o.rechazos ? "--rechazos" : "rechazos", rejPath]]);
+  const resumen = o.resumen as string | undefined;
+  await checkOutputTargets([["--out", out], [o.rechazos ? "--rechazos" : "rechazos", rejPath], ["--resumen", resumen]]);
 
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const metas = await metasOrNull(io, o.metas as string | undefined, catalog);
@@ -103,15 +106,17 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   // Results and rejections go to temporary files beside their targets, renamed at the end.
   const results = out ? new AtomicFile(out) : null;
   const rejections = new AtomicFile(rejPath);
+  const summary = resumen ? new AtomicFile(resumen) : null;
   try {
     // The extract is listed before the temporary files exist: they may sit in its folder.
-    const { extract, unmatched } = await openExtract(extractDir, catalog);
+    const { extract, avisos: listing } = await openExtract(extractDir, catalog);
     const sink = results ? await results.open() : io.stdout;
     const rejStream = await rejections.open();
     rejStream.write(`${o.excel ? "\uFEFF" : ""}${REJECTIONS_HEAD}`);
-    for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
+    printProblems(io, listing);
 
     let rejCount = 0;
+    const counter = rejectionCounter();
     const tty = Boolean(io.stderr.isTTY);
     const options: ComputeOptions = {
       period: o.period as string | undefined,
@@ -127,6 +132,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
       runner: threadRunner(),
       onReject(r) {
         rejCount++;
+        counter.add(r);
         rejStream.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
       },
       onProgress(e) {
@@ -141,13 +147,11 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     collectNow();
     // The period (and the optional columns) from the national rows alone, before writing anything.
     const { period, rows: sample } = evaluate(result, { ...options, by: [] });
-    for (const p of result.problems) {
-      io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
-      if (p.hint) io.stderr.write(`    ${p.hint}\n`);
-    }
+    printProblems(io, result.problems.map(fileProblem));
     if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
-    if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
-    warnPeriodAfterData(io, o.period as string | undefined, result.latestMonth);
+    // The warnings of the pass and of the evaluation at the period, in the order compute() lists them.
+    const avisos = [...listing, ...result.avisos, ...evaluationAvisos(result, options)];
+    printProblems(io, avisos.slice(listing.length));
     const exit = result.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 
     let count: number;
@@ -159,8 +163,14 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
       await keepRejections(rejections, rejCount, rejPath);
       return exit;
     }
-    // Rejections first: the results file appears last, when both are complete.
-    await keepRejections(rejections, rejCount, rejPath);
+    // Rejections and the summary first: the results file appears last, when all are complete.
+    const rejKept = await keepRejections(rejections, rejCount, rejPath);
+    if (summary) {
+      await summary.write(summaryText(runSummary(result, {
+        comando: "compute", extracto: extractDir, periodo: period, ventana: options.ventana, resultados: count, rechazos: counter.list(), avisos,
+        salidas: { ...(out ? { resultados: out } : {}), ...(rejKept ? { rechazos: rejPath } : {}), resumen: resumen! }, codigoSalida: exit,
+      })));
+    }
     if (results) await results.commit();
     const read = result.files.reduce((s, f) => s + f.read, 0);
     io.stderr.write(`periodo ${period}: ${result.indicators.length} indicadores, ${fmtInt(count)} resultados; ${fmtInt(read)} renglones leídos, ${fmtInt(rejCount)} rechazados${rejCount ? ` (detalle en ${rejPath})` : ""}${out ? `; resultados en ${out}` : ""}\n`);
@@ -169,6 +179,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     // Whatever was not committed (a failure, --strict, a broken pipe) leaves no file under its name.
     await results?.discard();
     await rejections.discard();
+    await summary?.discard();
   }
 }
 
@@ -177,9 +188,13 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
  * path by an earlier run is replaced by the header alone, so that it never reads as this
  * run's; none is created where there was none.
  */
-async function keepRejections(file: AtomicFile, count: number, path: string): Promise<void> {
-  if (count > 0 || existsSync(path)) await file.commit();
-  else await file.discard();
+async function keepRejections(file: AtomicFile, count: number, path: string): Promise<boolean> {
+  if (count > 0 || existsSync(path)) {
+    await file.commit();
+    return true;
+  }
+  await file.discard();
+  return false;
 }
 
 export const computeCommand: CommandModule = (program, io, setCode) => {
@@ -197,6 +212,7 @@ export const computeCommand: CommandModule = (program, io, setCode) => {
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
     .option("--workers <n>", "hilos que leen los archivos (por omisión, los núcleos; 1 = sin hilos)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
+    .option("--resumen <archivo>", "además, el resumen de la corrida en JSON (archivos, rechazos por código, avisos)")
     .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
     .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")
     .option("--tendencia", "añade periodo_anterior, valor_anterior y cambio (la ventana que termina un mes antes)")

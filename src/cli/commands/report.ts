@@ -1,16 +1,17 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { ingest, type FileReport } from "../../engine/compute.js";
+import { evaluationAvisos, ingest } from "../../engine/compute.js";
 import { openExtract } from "../../node/extract.js";
 import { readMetas } from "../../node/metas.js";
-import { buildTablero, rejectionCounter } from "../../report/build.js";
+import { buildTablero, NIVELES_TABLERO, rejectionCounter } from "../../report/build.js";
 import { renderTablero } from "../../report/tablero.js";
 import { COMPOSITE_COLUMNS } from "../../scoring/composite.js";
 import { unknownMetaUnits, type Metas } from "../../scoring/metas.js";
 import { checkPeriod } from "../../engine/periods.js";
 import { AtomicFile } from "../../node/files.js";
-import { catalogOrExit, checkOutputTargets, fileSummary, EXIT, fmtInt, printProblems, warnPeriodAfterData, type CommandModule, type Io } from "../shared.js";
+import { catalogOrExit, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, printProblems, type CommandModule, type Io } from "../shared.js";
+import { runSummary, summaryText } from "../../output/summary.js";
 import type { Catalog } from "../../catalog/load.js";
 
 /** Reads `--metas` and prints its problems; null when it has errors (the caller exits 1). */
@@ -32,7 +33,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
   checkPeriod(o.period as string | undefined);
   const html = o.html as string;
   const rejPath = o.rechazos as string | undefined;
-  await checkOutputTargets([["--html", html], ["--indices", o.indices as string | undefined], ["--rechazos", rejPath]]);
+  const resumen = o.resumen as string | undefined;
+  await checkOutputTargets([["--html", html], ["--indices", o.indices as string | undefined], ["--rechazos", rejPath], ["--resumen", resumen]]);
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const m = await metasOrNull(io, o.metas as string | undefined, catalog);
   if (!m) return EXIT.datos;
@@ -42,14 +44,15 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
   const tableroFile = new AtomicFile(html);
   const indicesFile = o.indices ? new AtomicFile(o.indices as string) : null;
   const rejections = rejPath ? new AtomicFile(rejPath) : null;
+  const summary = resumen ? new AtomicFile(resumen) : null;
   try {
     // The extract is listed before the temporary files exist: they may sit in its folder.
-    const { extract, unmatched } = await openExtract(extractDir, catalog);
+    const { extract, avisos: listing } = await openExtract(extractDir, catalog);
     await tableroFile.open();
     await indicesFile?.open();
     const rejStream = rejections ? await rejections.open() : null;
     rejStream?.write("fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n");
-    for (const f of unmatched) io.stderr.write(`aviso: ${f}: ningún esquema de fuente reconoce este archivo; no se lee\n`);
+    printProblems(io, listing);
 
     const counter = rejectionCounter();
     let rejCount = 0;
@@ -65,35 +68,51 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
         if (e.kind === "fin_archivo") io.stderr.write(`${fileSummary(e.report)}\n`);
       },
     });
-    for (const p of ingested.problems) io.stderr.write(`${p.file}:${p.line}: ${p.fatal ? "error" : "aviso"} [${p.code}] ${p.message}\n`);
+    printProblems(io, ingested.problems.map(fileProblem));
     if (m.metas) printProblems(io, unknownMetaUnits(m.metas, ingested.hierarchy));
-    warnPeriodAfterData(io, o.period as string | undefined, ingested.latestMonth);
+    // The same warnings the tablero lists in its data-quality section (buildTablero adds them likewise).
+    const later = [...ingested.avisos, ...evaluationAvisos(ingested, { period: o.period as string | undefined, by: NIVELES_TABLERO })];
+    printProblems(io, later);
+    const exit = ingested.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 
     const tablero = buildTablero(ingested, {
       period: o.period as string | undefined,
       metas: m.metas,
       extracto: basename(resolve(extractDir)),
       rechazos: counter.list(),
+      avisos: listing,
       metasInfo: m.metas ? { archivo: basename(o.metas as string), renglones: m.lines } : undefined,
     });
     const indicesText = indicesFile
       ? stringify(tablero.indices.map((r) => COMPOSITE_COLUMNS.map((c) => r[c] ?? "")), { header: true, columns: COMPOSITE_COLUMNS as string[] })
       : "";
-    // The rejections and indices first: the tablero appears last, when all are complete.
+    // The rejections, indices and summary first: the tablero appears last, when all are complete.
+    let rejKept = false;
     if (rejections && rejPath) {
-      if (rejCount > 0 || existsSync(rejPath)) await rejections.commit();
-      else await rejections.discard();
+      if (rejCount > 0 || existsSync(rejPath)) {
+        await rejections.commit();
+        rejKept = true;
+      } else await rejections.discard();
     }
     if (indicesFile) await indicesFile.write(indicesText);
+    if (summary) {
+      await summary.write(summaryText(runSummary(ingested, {
+        comando: "report", extracto: extractDir, periodo: tablero.periodo, resultados: tablero.resultados.length, rechazos: counter.list(),
+        avisos: [...listing, ...later],
+        salidas: { tablero: html, ...(o.indices ? { indices: o.indices as string } : {}), ...(rejKept ? { rechazos: rejPath! } : {}), resumen: resumen! },
+        codigoSalida: exit,
+      })));
+    }
     await tableroFile.write(renderTablero(tablero));
     const rejected = tablero.calidad.rechazos.reduce((s, r) => s + r.renglones, 0);
     io.stderr.write(`periodo ${tablero.periodo}: ${tablero.indicadores.length} indicadores, ${fmtInt(tablero.resultados.length)} resultados, ${fmtInt(tablero.indices.length)} índices; ${fmtInt(rejected)} renglones rechazados; tablero en ${html}${o.indices ? `, índices en ${o.indices as string}` : ""}\n`);
-    return ingested.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
+    return exit;
   } finally {
     // Whatever was not committed (a failure, --strict) leaves no file under its name.
     await tableroFile.discard();
     await indicesFile?.discard();
     await rejections?.discard();
+    await summary?.discard();
   }
 }
 
@@ -109,6 +128,7 @@ export const reportCommand: CommandModule = (program, io, setCode) => {
     .option("--indices <archivo>", "además, los índices compuestos y la clasificación en CSV")
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados (por omisión solo se cuentan)")
+    .option("--resumen <archivo>", "además, el resumen de la corrida en JSON (archivos, rechazos por código, avisos)")
     .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
     .action(async (dir, o) => setCode(await runReport(io, dir, o)));
 };

@@ -106,6 +106,7 @@ WITH crudo AS (
          txt("ESTATUS DE OPERACION") AS estatus,
          txt("NIVEL ATENCION") AS nivel,
          txt("FECHA DE INICIO DE OPERACION") AS inicio_operacion,
+         txt("FECHA EFECTIVA DE BAJA") AS baja,
          txt("CONSULTORIOS DE MED GRAL") AS consultorios_mg,
          txt("CONSULTORIOS EN OTRAS AREAS") AS consultorios_otras,
          txt("CAMAS EN AREA DE HOS") AS camas,
@@ -113,8 +114,8 @@ WITH crudo AS (
   FROM read_csv('{{extracto}}/ESTABLECIMIENTO_SALUD_*.csv', header = true, delim = ',', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)
 )
-SELECT clues, institucion, lpad(entidad, 2, '0') AS entidad, jurisdiccion, estatus, nivel,
-       coalesce(entero(camas), 0) AS camas
+SELECT clues, institucion, entidad AS entidad_crudo, lpad(entidad, 2, '0') AS entidad, jurisdiccion, estatus, nivel,
+       fecha_dma(baja) AS baja, coalesce(entero(camas), 0) AS camas
 FROM crudo
 WHERE clues IS NOT NULL
   -- MASB_CODIGO_NO_PERMITIDO: status and level outside their declared codes
@@ -122,6 +123,7 @@ WHERE clues IS NOT NULL
   AND (nivel IS NULL OR nivel IN ('PRIMER NIVEL', 'SEGUNDO NIVEL', 'TERCER NIVEL', 'NO APLICA'))
   -- MASB_VALOR_INVALIDO: a start date that is not dd/mm/aaaa (NA means missing), counts that are not integers
   AND (inicio_operacion IS NULL OR inicio_operacion = 'NA' OR fecha_dma(inicio_operacion) IS NOT NULL)
+  AND (baja IS NULL OR baja = 'NA' OR fecha_dma(baja) IS NOT NULL)
   AND (consultorios_mg IS NULL OR es_entero(consultorios_mg))
   AND (consultorios_otras IS NULL OR es_entero(consultorios_otras))
   AND (camas IS NULL OR es_entero(camas))
@@ -135,14 +137,17 @@ FROM read_csv('{{extracto}}/regionalizacion*.csv', header = true, delim = ',', q
 -- The units: every catalog row of institution IMB, whatever its operating status. Zona and
 -- región come from the regionalisation; a unit without a row there falls under the zona of
 -- its jurisdicción, `<entidad>-J<jurisdicción>`, in the región `<entidad>-SR`.
+-- `baja`: the closing date of a unit FUERA DE OPERACION (NULL when the catalog gives none).
 CREATE OR REPLACE TABLE unidades AS
 SELECT c.clues, c.entidad,
        coalesce(r.region, c.entidad || '-SR') AS region,
        coalesce(r.zona, c.entidad || '-J' || c.jurisdiccion) AS zona,
-       c.nivel, c.estatus, c.camas
+       c.nivel, c.estatus, c.baja, c.camas
 FROM clues_catalogo c
 LEFT JOIN (SELECT clues, any_value(region) AS region, any_value(zona) AS zona FROM regionalizacion GROUP BY clues) r USING (clues)
-WHERE c.institucion = 'IMB';
+WHERE c.institucion = 'IMB'
+  -- MASB_VALOR_INVALIDO: a network unit's entidad must be a state's code, 01 to 32
+  AND regexp_full_match(c.entidad_crudo, '0?[1-9]|[12][0-9]|3[0-2]');
 
 -- Every org node, one row each, with the keys of its ancestors (empty below its level).
 -- `NE` is the pseudo-entidad of rows whose entidad is not specified; it is emitted only where
@@ -476,6 +481,7 @@ CREATE OR REPLACE TABLE indicadores (
 
 -- The terms: each indicator file defines a view `ind_<id>` (clues, entidad, numerador,
 -- denominador, filas): one row per unit (`clues` set) or per entidad (`clues` NULL, `entidad`
--- set, possibly NE). `filas` counts the source rows attached there in the window, whatever the
--- filters (NE is reported only where it has some). The runner unions them into the view
+-- set, possibly NE). `filas` counts the rows of dated sources attached there in the window,
+-- whatever the filters (the CLUES catalog's own row is not one): a closed unit without any is
+-- not reported (99_resultados.sql). The runner unions them into the view
 -- `terminos` (indicador, clues, entidad, numerador, denominador, filas) before 99_resultados.sql.

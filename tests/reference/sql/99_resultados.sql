@@ -8,6 +8,9 @@
 -- valor = numerador / denominador × factor (× dias_anio / dias when annualised), rounded once,
 -- half away from zero; no value and `sin_denominador` when the denominator is 0; `inestable`
 -- when the numerator is under the indicator's minimum; `ok` otherwise.
+-- A unit out of operation by the window's last month (FUERA DE OPERACION, with no closing date
+-- or one on or before the last day of that month) is not reported when it has no row of its own
+-- in the window (`filas` = 0); its rows, when it has some, count as any unit's.
 -- =====================================================================================
 
 -- Each term placed in the hierarchy: a unit's term gets its entidad, región and zona.
@@ -45,4 +48,7 @@ FROM sumas s
 JOIN indicadores i ON i.id = s.indicador
 CROSS JOIN ventana v
 WHERE NOT (s.nivel = 'entidad' AND s.entidad = 'NE' AND s.numerador = 0 AND s.denominador = 0)
+  AND NOT (s.nivel = 'clues' AND s.filas = 0 AND s.clues IN (
+        SELECT clues FROM unidades
+        WHERE estatus = 'FUERA DE OPERACION' AND (baja IS NULL OR baja < (v.fin + INTERVAL 1 MONTH)::DATE)))
 ORDER BY s.indicador, s.nivel_n, s.entidad, s.region, s.zona, s.clues;

@@ -111,7 +111,7 @@ CREATE OR REPLACE VIEW ind_85 AS
 SELECT u.clues, NULL AS entidad,
        coalesce(e.dias_paciente, 0) AS numerador,
        u.camas * v.dias AS denominador,
-       coalesce(e.filas, 0) + 1 AS filas          -- + its catalog row
+       coalesce(e.filas, 0) AS filas              -- its discharges (the catalog row is not a dated row)
 FROM unidades u
 CROSS JOIN ventana v
 LEFT JOIN (SELECT clues, sum(dias_estancia) AS dias_paciente, count(*) AS filas FROM egresos_v GROUP BY clues) e USING (clues);
