@@ -734,6 +734,63 @@ describe("an annual flow is counted for the year of the window's last month, nev
   });
 });
 
+describe("a monthly flow without rows in a month inside the span its source covers counts zero events; past its last month, no data", () => {
+  let catalog: Catalog;
+  beforeAll(async () => {
+    const read = (p: string) => readFileSync(join(root, "indicators", p), "utf8");
+    catalog = await loadCatalogTexts({
+      "sources/clues.yaml": read("sources/clues.yaml"),
+      "sources/brotes.yaml": [
+        "fuente: brotes",
+        "archivos: [\"brotes*.csv\"]",
+        "grano: registro",
+        "universo: red",
+        "periodo: { fecha: fecha }",
+        "columnas:",
+        "  - { nombre: clues, tipo: texto, original: CLUES }",
+        "  - { nombre: fecha, tipo: fecha, formato: aaaa-mm-dd, original: FECHA }",
+      ].join("\n"),
+      "proceso/X2.yaml": [
+        "id: X2",
+        "nombre: Brotes notificados",
+        "dimension: proceso",
+        "componentes: [C1]",
+        "fases: [2]",
+        "unidad: conteo",
+        "universo: red",
+        "decimales: 0",
+        "sentido: menor_es_mejor",
+        "numerador: { origen: brotes, agregado: conteo }",
+        "fuente: prueba",
+        "metodo: prueba",
+      ].join("\n"),
+    });
+  });
+  const U1 = "GRIMB000001";
+  // outbreaks notified in January (2) and March 2024 (1); none in February
+  const input = () => ({
+    clues: [unidad(U1, "12")],
+    brotes: [{ CLUES: U1, FECHA: "2024-01-10" }, { CLUES: U1, FECHA: "2024-01-20" }, { CLUES: U1, FECHA: "2024-03-05" }],
+  });
+  const nacional = async (period: string) => {
+    const r = await computeCore(catalog, input() as never, { period });
+    const row = r.rows.find((x) => x.nivel === "nacional")!;
+    return `${row.valor ?? "-"} ${row.estado}`;
+  };
+
+  it("February, between January and March: no outbreak is 0, ok", async () => {
+    expect(await nacional("2024-02")).toBe("0 ok");
+  });
+
+  it("March: 1", async () => {
+    expect(await nacional("2024-03")).toBe("1 ok");
+  });
+
+  it("April, after the source's last month: no data, sin_datos", async () => {
+    expect(await nacional("2024-04")).toBe("- sin_datos");
+  });
+});
+
 // ---------------------------------------------------------------- the run summary (README, Output: --resumen)
 
 describe("--resumen writes the run summary as JSON, and the same warnings reach the library result and the tablero", () => {

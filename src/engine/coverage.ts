@@ -12,17 +12,13 @@ import { monthLabel, parseMonth, windowFor, yearOf, type MonthIndex, type Window
  */
 
 /**
- * Whether a bucket of a dated source falls in the periods a flow sums over the window: the
- * window's months for a monthly source; for a yearly one, the year of the window's last month
- * (an annual flow is counted for that year only: README, Periods).
- */
-const flowPeriod = (grain: "mes" | "anio", key: number, w: Window) => (grain === "mes" ? key >= w.start && key <= w.end : yearOf(key) === yearOf(w.end));
-
-/**
  * The sources of an indicator's flows (aggregates with `periodo: suma` over a dated source)
- * that have no row at all in the periods the window sums: a window after the extract's last
- * month, or before its first, has no data rather than zero events. Stocks (`periodo: ultimo`)
- * carry their latest value forward and are not held to it; undated sources neither.
+ * whose data do not reach the periods the window sums: a window after the source's last month
+ * with rows, or before its first, has no data rather than zero events (a source a month
+ * behind the others, a period past the extract). Inside the span the source covers, a month
+ * without rows is a month with no events (outbreaks, disasters): zero, not missing. Stocks
+ * (`periodo: ultimo`) carry their latest value forward and are not held to it; undated
+ * sources neither.
  */
 export function flowSourcesWithoutData(ind: Indicator, ingested: Pick<Ingested, "catalog" | "stores">, w: Window): string[] {
   const out: string[] = [];
@@ -33,9 +29,19 @@ export function flowSourcesWithoutData(ind: Indicator, ingested: Pick<Ingested, 
     if (!source || !store) continue;
     const grain = grainOf(source);
     if (grain === "ninguno") continue;
-    let any = false;
-    for (const key of store.buckets.keys()) if (flowPeriod(grain, key, w)) { any = true; break; }
-    if (!any) out.push(agg.source);
+    let first = Infinity, last = -Infinity;
+    for (const key of store.buckets.keys()) {
+      if (key < first) first = key;
+      if (key > last) last = key;
+    }
+    if (first === Infinity) {
+      out.push(agg.source);
+      continue;
+    }
+    const covered = grain === "mes"
+      ? w.end >= first && w.start <= last
+      : yearOf(w.end) >= yearOf(first) && yearOf(w.end) <= yearOf(last);
+    if (!covered) out.push(agg.source);
   }
   return out;
 }
