@@ -9,6 +9,7 @@ import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/p
 import { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "../../node/gc.js";
 import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
 import { checkPeriod } from "../../engine/periods.js";
+import { avisosVariables } from "../../engine/variables.js";
 import { AtomicFile, writeError } from "../../node/files.js";
 import { catalogOrExit, checkOutputTargets, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, warnPeriodAfterData, type CommandModule, type Io } from "../shared.js";
 import { BrokenPipe, stdoutError, writeChunk } from "../streams.js";
@@ -147,6 +148,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     }
     if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
     if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
+    for (const a of avisosVariables(result)) io.stderr.write(`aviso [${a.code}] ${a.message}\n${a.hint ? `    ${a.hint}\n` : ""}`);
     warnPeriodAfterData(io, o.period as string | undefined, result.latestMonth);
     const exit = result.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 
