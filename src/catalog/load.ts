@@ -472,6 +472,20 @@ function loadIndicator(
       sources: [], universo: def.universo ?? null, noCalculable: { motivo: def.no_calculable.motivo, fuentePosible: def.no_calculable.fuente_posible },
     };
   }
+  // Every year named must have its dictionary, even for a source the indicator does not read yet.
+  for (const [name, year] of Object.entries(def.diccionarios ?? {})) {
+    const byYear = dictionaries.get(name);
+    if (byYear?.has(year)) continue;
+    dict.reported = new Set([name]);
+    const years = [...(byYear?.keys() ?? [])].sort();
+    problems.push({
+      code: "MASB_DICCIONARIO_ANIO", severity: "error", ...positionAt(doc, [...prefix, "diccionarios", name]),
+      message: byYear ? `no hay diccionario de variables de '${name}' de ${year}` : `la fuente '${name}' no tiene diccionarios de variables por año`,
+      hint: byYear
+        ? `diccionarios de '${name}': ${years.join(", ")}; para otro año agregue sources/${name}/variables_${year}.yaml con el listado de variables de ${year} junto a él`
+        : `los diccionarios son documentos 'diccionario: ${name}' (sources/${name}/variables_<año>.yaml); ¿faltan en el catálogo?`,
+    });
+  }
   for (const [name, a] of Object.entries(def.agregados ?? {})) {
     if ("indicador" in a) continue; // another indicator's term: inlined by resolveReferences
     const agg = loadAggregate(a, sources, doc, [...prefix, "agregados", name], problems, dict);

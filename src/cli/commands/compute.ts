@@ -54,6 +54,14 @@ async function writeResults(
   return count;
 }
 
+/** Warnings about the SIS variables of the extract: one line each, each kind's advice once at the end. */
+function printVariableWarnings(io: Io, result: Ingested): void {
+  const avisos = avisosVariables(result);
+  for (const a of avisos) io.stderr.write(`aviso [${a.code}] ${a.message}\n`);
+  const hints = new Map(avisos.filter((a) => a.hint).map((a) => [a.code, a.hint!]));
+  for (const hint of hints.values()) io.stderr.write(`    ${hint}\n`);
+}
+
 /** `--out` extensions and the format each one means. */
 const OUT_EXTENSIONS: Record<string, string> = { ".csv": "csv", ".json": "json", ".ndjson": "ndjson", ".txt": "table" };
 /** Spreadsheet files masb does not write: CSV text under these names only makes Excel complain. */
@@ -148,7 +156,7 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     }
     if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
     if (result.missingSources.length) io.stderr.write(`aviso: el extracto no trae las fuentes ${result.missingSources.join(", ")}: sus indicadores salen con estado sin_datos\n`);
-    for (const a of avisosVariables(result)) io.stderr.write(`aviso [${a.code}] ${a.message}\n${a.hint ? `    ${a.hint}\n` : ""}`);
+    printVariableWarnings(io, result);
     warnPeriodAfterData(io, o.period as string | undefined, result.latestMonth);
     const exit = result.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 
