@@ -129,6 +129,16 @@ describe("the SIS dictionary and DGIS's 2024 list", () => {
     }
   });
 
+  it("explains a definition SIS cannot compute by its reason, and a SIS aggregate by DGIS's texts", async () => {
+    const nc = await runCli(["explain", "94", "--catalog", indicatorsDir]);
+    expect(nc.code).toBe(0);
+    expect(nc.stdout).toContain("  no calculable con las fuentes declaradas: El SIS 2024 no cuenta casos de tuberculosis");
+    expect(nc.stdout).toContain("  otra fuente   Plataforma de Tuberculosis del SINAVE (DGE)");
+    expect(nc.stdout).toContain("  resultados    estado no_calculable, sin valor");
+    const sis = await runCli(["explain", "81b", "--catalog", indicatorsDir]);
+    expect(sis.stdout.replace(/\s+/g, " ")).toContain("variables SIS 2024: ADM14 CONTROLADOS MUJER 20 A 59 (080); ADM15 CONTROLADOS MUJER 60 Y MÁS (080)");
+  });
+
   it("lists them in masb list with their reason", async () => {
     const { code, stdout, stderr } = await runCli(["list", "--catalog", indicatorsDir]);
     expect(code).toBe(0);
@@ -234,6 +244,17 @@ describe("stocks take the last month of the window, never the sum", () => {
 });
 
 // ------------------------------------------------------------------------------------------
+
+describe("files of another year than the dictionary", () => {
+  it("warns that 2025 files are read with the 2024 codes, naming the indicators", async () => {
+    const catalog = await loadCatalog(indicatorsDir);
+    const row = (anio: number) => ({ CLAVE_ENTIDAD: "12", CLAVE_MUNICIPIO: "001", CLUES: "GRIMB000001", MES: 1, ANIO: anio, REF01: 3, CON01: 40 });
+    const r = await compute(catalog, { clues: [unidad("GRIMB000001", "12")], sis: [row(2024), row(2025)] } as never, { only: ["75e"], period: "2025-01" });
+    const anio = avisosVariables(r).filter((a) => a.code === "MASB_VARIABLES_ANIO");
+    expect(anio.map(({ indicadores, anios }) => ({ indicadores, anios }))).toEqual([{ indicadores: ["75e"], anios: { archivos: [2024, 2025], diccionario: 2024 } }]);
+    expect(anio[0].message).toBe("el extracto trae datos de 'sis' de 2025 y el indicador 75e lee las variables del diccionario 2024: los códigos cambian de un año a otro");
+  });
+});
 
 describe("SIS files as DGIS publishes them: extra, missing and reordered variable columns", () => {
   // tests/fixtures/sis-real/: DA_EC_SIS_2024.csv (080: ADM… in descending order, with ADM02,
