@@ -347,7 +347,7 @@ function loadAggregate(
 
 // ---------------------------------------------------------------- yearly variables (SIS)
 
-/** The dictionary of the year the indicator names for this source, or null after reporting why there is none. */
+/** The dictionary of the year the indicator names for this source, or undefined after reporting (once per indicator) why there is none. */
 function dictionaryFor(
   source: Source, byYear: Map<number, Dictionary>, dict: DictionaryContext, doc: YamlDoc, path: (string | number)[], problems: Problem[],
 ): Dictionary | undefined {
@@ -400,6 +400,7 @@ const describeVariable = (d: Dictionary, code: string) => {
 /** A filter naming a code the year's dictionary lacks: said with the year, a did-you-mean and, if DGIS lists it, how to add it. */
 function variableProblem(p: Problem, d: Dictionary): Problem {
   if (p.code !== "MASB_EXPR_CODIGO_DESCONOCIDO") return p;
+  // The checker quotes the unknown literal first in its message (src/expr/check.ts, knownCode).
   const code = /'([^']*)'/.exec(p.message)?.[1] ?? "";
   const inList = d.listed?.get(code);
   const guess = nearest(code, [...d.variables.keys()]);
