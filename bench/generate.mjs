@@ -47,7 +47,7 @@ const MONTH_DAYS = 31;
 export const VOLUMES = { births: 150_000, deaths: 60_000, discharges: 250_000, ed: 500_000, prescriptions: 2_000_000 };
 const IMB_UNITS = 12_000;
 const OTHER_UNITS = 4_000;
-const SIS_VARIABLES_PER_APARTADO = 40; // × scale; 11 apartados × 12 000 units × 40 ≈ 5.3 M values
+const SIS_VARIABLES_PER_APARTADO = 40; // at least, × scale; 7 files (the CE file has 102 variables)
 
 // ---------------------------------------------------------------------------------------
 // Randomness (as fixtures/generate.mjs)
@@ -304,28 +304,37 @@ function poblacion(dir, world) {
 
 const SIS_KEYS = ['CLAVE_ENTIDAD', 'ENTIDAD', 'CLAVE_MUNICIPIO', 'MUNICIPIO', 'CLUES', 'NOMBRE_CLUES', 'MES', 'ANIO'];
 
-/** Apartados and their variables: the ones sis.yaml declares, padded with more codes of the same family (real files carry dozens no indicator reads). */
+/**
+ * SIS files and their variables: the 2024 codes the catalog reads (indicators/sources/sis/
+ * variables_2024.yaml), grouped by the first three letters of the code, each group padded with
+ * other real 2024 codes of the same apartados from DGIS's list (a real file carries dozens no
+ * indicator reads; masb skips them), to `SIS_VARIABLES_PER_APARTADO × scale` columns.
+ */
 function sisApartados(scale) {
-  const def = parseYaml(readFileSync(join(SOURCES_DIR, 'sis.yaml'), 'utf8'));
-  const declared = Object.keys(def.pivote?.variables ?? {});
-  const families = new Map();
-  for (const v of declared) {
-    const fam = v.slice(0, 3);
-    if (!families.has(fam)) families.set(fam, []);
-    families.get(fam).push(v);
+  const dictionary = parseYaml(readFileSync(join(SOURCES_DIR, 'sis', 'variables_2024.yaml'), 'utf8'));
+  const listed = readFileSync(join(SOURCES_DIR, 'sis', 'LISTADO_VARIABLES_SIS_2024.csv'), 'utf8')
+    .split(/\r?\n/).slice(1).filter(Boolean).map((line) => {
+      const m = /^([A-Z0-9]+),("(?:[^"]|"")*"|[^,]*),/.exec(line);
+      return { code: m[1], apartado: m[2].replace(/^"|"$/g, '').replace(/""/g, '"') };
+    });
+  // The demo's files (fixtures/gen/sis.mjs, SIS_FILES): EC and BIO as DGIS names them, the others ours.
+  const FILES = { CE: ['001', '002', '006', '020', '335'], AUX: ['144', '145', '147', '149'], DET: ['056', '284'], EC: ['080'], BIO: ['275', '334'], NUT: ['041', '044'], FU: ['277'] };
+  const fileOf = (apartado) => Object.keys(FILES).find((f) => FILES[f].includes(apartado.slice(0, 3))) ?? apartado.slice(0, 3);
+  const groups = new Map();
+  for (const [apartado, codes] of Object.entries(dictionary.apartados)) {
+    const file = fileOf(apartado);
+    if (!groups.has(file)) groups.set(file, { vars: [], apartados: new Set() });
+    groups.get(file).vars.push(...Object.keys(codes));
+    groups.get(file).apartados.add(apartado);
   }
-  for (const fam of ['CEX', 'DET', 'ENT', 'MAT', 'VAC', 'PFM', 'IRA', 'TBV', 'NUT', 'SMA', 'REF']) if (!families.has(fam)) families.set(fam, []);
   const wanted = Math.ceil(SIS_VARIABLES_PER_APARTADO * scale);
   const apartados = [];
-  for (const [fam, vars] of families) {
-    // Two-digit codes run out at 99: beyond that a family continues under a sibling prefix (CEX → CEY).
-    const all = [...vars];
-    for (let k = 1; all.length < wanted; k++) {
-      const prefix = k <= 99 ? fam : fam.slice(0, 2) + String.fromCharCode(fam.charCodeAt(2) + Math.floor(k / 100));
-      const code = `${prefix}${pad(k % 100, 2)}`;
-      if (!all.includes(code) && (k % 100) !== 0) all.push(code);
-    }
-    apartados.push({ name: fam === 'CEX' ? 'CE' : fam, vars: all });
+  for (const [fam, g] of groups) {
+    const all = [...g.vars];
+    for (const v of listed) if (all.length < wanted && g.apartados.has(v.apartado) && !all.includes(v.code)) all.push(v.code);
+    // Beyond its apartados' codes, any other real 2024 code: a wider file, never an invented code.
+    for (const v of listed) if (all.length < wanted && !all.includes(v.code)) all.push(v.code);
+    apartados.push({ name: fam, vars: all });
   }
   return apartados;
 }

@@ -39,6 +39,14 @@ export {
 } from "./methods/index.js";
 /** Columns a result row may carry after the sixteen: `valor_crudo`, `ic_inferior`, `ic_superior`. */
 export { IMPLEMENTED_METHODS, METHOD_COLUMNS } from "./engine/compute.js";
+/**
+ * Warnings about the variables of wide sources (SIS): variables the catalog reads that no
+ * file of the extract has (the indicators of an aggregate with none are `sin_datos`), and files
+ * of another year than the dictionary the indicators read them with.
+ */
+export { avisosVariables, type AvisoVariables } from "./engine/variables.js";
+export type { Dictionaries, Dictionary, VariableInfo } from "./catalog/dictionaries.js";
+export type { DiccionarioDef } from "./catalog/schema.js";
 export type { MethodPlan } from "./catalog/methods.js";
 export { validateCatalogTexts, validateTexts } from "./catalog/validate.js";
 

@@ -9,7 +9,7 @@ const indicatorsDir = join(__dirname, "..", "indicators");
 const demo = join(__dirname, "..", "fixtures", "demo");
 
 function catalogTexts(copies: number) {
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".yaml") ? [join(d, e.name)] : []));
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : /\.(yaml|csv)$/.test(e.name) ? [join(d, e.name)] : []));
   const texts = walk(indicatorsDir).map((p) => ({ path: relative(indicatorsDir, p), text: readFileSync(p, "utf8") }));
   const out = [...texts];
   for (let k = 1; k < copies; k++) {

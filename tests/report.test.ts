@@ -93,8 +93,9 @@ describe("masb report", () => {
     expect(read).toBe(accepted + rejected);
     // Births in other institutions and at home are valid rows out of the network's scope: counted, not rejected.
     expect(html).toMatch(/<td>sinac_2024\.csv<\/td><td class="num">3,040<\/td><td class="num">3,040<\/td><td class="num">0<\/td><td>red [\d,]+, residentes \d+<\/td>/);
-    // GRIMB001761 (Atzacoaloya) sent no SIS row in February 2024 (fixtures/README.md)
-    expect(html).toMatch(/<b>GRIMB001761<\/b>[^<]*: faltan \d+ de \d+: DA_CE_SIS_2024\.csv 2024-02;/);
+    // GRIMB001761 (Atzacoaloya) sent no SIS row in February 2024 (fixtures/README.md): a centro de
+    // salud sends the 7 SIS files of the demo each month → 7 × 3 = 21 expected, February's 7 missing
+    expect(html).toMatch(/<b>GRIMB001761<\/b>[^<]*: faltan 7 de 21: DA_AUX_SIS_2024\.csv 2024-02;[^<]*DA_CE_SIS_2024\.csv 2024-02;/);
   });
 
   it("shows each indicator's catalog definition", () => {

@@ -21,7 +21,8 @@ export const INDICATOR_FILES = [
 
 /** The source schemas and the chosen indicator files as YAML texts, some patched: `{ "salida/70e.yaml": (t) => t + "peso: 3\n" }`. */
 export function catalogTexts(patch: Record<string, (text: string) => string> = {}, files = INDICATOR_FILES): { path: string; text: string }[] {
-  const sources = readdirSync(join(catalogDir, "sources")).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => `sources/${f}`);
+  // sources/ with its subfolders: the SIS dictionaries (sources/sis/*.yaml) and DGIS's list (*.csv).
+  const sources = (readdirSync(join(catalogDir, "sources"), { recursive: true }) as string[]).filter((f) => /\.(ya?ml|csv)$/.test(f)).sort().map((f) => `sources/${f}`);
   return [...sources, ...files].map((rel) => {
     const text = readFileSync(join(catalogDir, rel), "utf8");
     return { path: rel, text: patch[rel] ? patch[rel](text) : text };

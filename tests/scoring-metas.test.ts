@@ -73,9 +73,11 @@ describe("--metas on the demo extract", () => {
   });
 
   it("sets a run-wide target with nivel nacional", () => {
-    // 2.58 / 2.7 = 0.95555 → 95.6; 2.53 / 2.7 = 0.93703 → 93.7; zona 18-Z02: 2.37 / 2.7 = 0.87777 → 87.8 → amarillo
-    expect(rowAt(rows, "70e", "nacional:")).toMatchObject({ meta: "2.7", logro: "95.6", semaforo: "verde" });
-    expect(rowAt(rows, "70e", "entidad:12")).toMatchObject({ meta: "2.7", logro: "93.7" });
+    // nacional: 97 960 consultas × 366/31 / 445 492 = 2.596… → 2.60; 2.60 / 2.7 = 0.96296 → 96.3;
+    // Guerrero: 49 565 × 366/31 / 229 588 = 2.548… → 2.55; 2.55 / 2.7 = 0.94444 → 94.4;
+    // zona 18-Z02: 10 220 × 366/31 / 50 873 = 2.371… → 2.37; 2.37 / 2.7 = 0.87777 → 87.8 → amarillo
+    expect(rowAt(rows, "70e", "nacional:")).toMatchObject({ meta: "2.7", logro: "96.3", semaforo: "verde" });
+    expect(rowAt(rows, "70e", "entidad:12")).toMatchObject({ meta: "2.7", logro: "94.4" });
     expect(rowAt(rows, "70e", "zona:18-Z02")).toMatchObject({ valor: "2.37", logro: "87.8", semaforo: "amarillo" });
   });
 

@@ -131,8 +131,9 @@ describe("scores on the demo extract", () => {
   });
 
   it("caps a higher-is-better indicator above its target: 70e in Guerrero", () => {
-    // 49 291 consultas × 366/31 / 229 588 = 2.534… → 2.53; 2.53 / 2.5 = 1.012 → 101.2 → cap 100.0 → verde
-    expect(rowAt(rows, "70e", "entidad:12")).toMatchObject({ valor: "2.53", meta: "2.5", logro: "100.0", semaforo: "verde" });
+    // 49 565 consultas (CON… of DA_CE_SIS_2024.csv, Guerrero, March) × 366/31 / 229 588 = 2.548… → 2.55;
+    // 2.55 / 2.5 = 1.02 → 102.0 → cap 100.0 → verde
+    expect(rowAt(rows, "70e", "entidad:12")).toMatchObject({ valor: "2.55", meta: "2.5", logro: "100.0", semaforo: "verde" });
   });
 
   it("scores a lower-is-better indicator in the amarillo band: 67 in Guerrero", () => {

@@ -189,13 +189,14 @@ describe("Latin-1 SIS files", () => {
   });
 
   it("counts the consultas of the unit with the accented name", () => {
-    // GRIMB000012 March row of DA_CE: CEX01 100 + CEX02 110 + CEX03 NULL + CEX04 0 + CEX05 60
-    // + CEX06 0 + CEX07 0 + CEX08 40 = 310 (CEX09–CEX12 = 9 each are not consultas of 70e).
+    // GRIMB000012 March row of DA_CE: CON01 100 + CON02 110 + CON03 NULL + CON04 0 + CON11 60
+    // + CON12 0 + CON21 0 + CON31 40 = 310 (CPP04, CPP11, CPP01, CPP08 = 9 each are the same
+    // consultas by program, not counted again by 70e).
     expect(pick(marzo, "70e", "clues", "GRIMB000012").numerador).toBe("310");
   });
 
   it("counts the detecciones of the unit with the accented name", () => {
-    // GRIMB000012 March row of DA_DET: DET03 4 + DET04 6 = 10.
+    // GRIMB000012 March row of DA_DET: DET01 4 + DET26 6 = 10 (the file has no DET25 nor DET02).
     expect(pick(marzo, "104", "clues", "GRIMB000012").numerador).toBe("10");
   });
 });
@@ -326,7 +327,7 @@ describe("31: recetas surtidas completas", () => {
 
 describe("34: informes del SIS reportados", () => {
   it("finds every unit reported in March", () => {
-    // 12 March rows of DA_CE with CEX01; expected 12 units × 1 month → 100.0
+    // 12 March rows of DA_CE with a CON01 column; expected 12 units × 1 month → 100.0
     expectRow(marzo, "34", "nacional", "", { numerador: "12", denominador: "12", valor: "100.0", estado: "ok" });
     // 12-Z01: 3 rows / 3 units × 1 → 100.0
     expectRow(marzo, "34", "zona", "12-Z01", { numerador: "3", denominador: "3", valor: "100.0", estado: "ok" });
@@ -420,14 +421,14 @@ describe("67: ausentismo", () => {
 
 describe("70e: consultas por persona al año (annualised)", () => {
   it("annualises a March rate by 366/31 days", () => {
-    // GRIMB000013 March: CEX01 300 + CEX02 320 = 620; población 6 000.
+    // GRIMB000013 March: CON01 300 + CON02 320 = 620; población 6 000.
     // 620 / 6 000 = 0.10333… a month; × 366 / 31 (12 months April 2023–March 2024 / days of March)
     // = 20 × 366 / 6 000 = 1.22
     expectRow(marzo, "70e", "clues", "GRIMB000013", { numerador: "620", denominador: "6000", valor: "1.22", estado: "ok" });
   });
 
-  it("sums only CEX01–CEX08 and gives sin_denominador to a hospital without population", () => {
-    // GRIMB000011 March: CEX01 400 + CEX02 220 = 620 (CEX09–CEX12 = 50 each are not counted);
+  it("sums only the CON consultas and gives sin_denominador to a hospital without population", () => {
+    // GRIMB000011 March: CON01 400 + CON02 220 = 620 (CPP04, CPP11, CPP01, CPP08 = 50 each are not counted);
     // población 0 → sin_denominador
     expectRow(marzo, "70e", "clues", "GRIMB000011", { numerador: "620", denominador: "0", valor: null, estado: "sin_denominador" });
   });
@@ -747,8 +748,8 @@ describe("134: razón de mortalidad materna (todas las residentes, 12 meses)", (
 // ------------------------------------------------------------------------------------------
 
 describe("104: detecciones positivas de diabetes e hipertensión (conteo)", () => {
-  it("adds DET03 and DET04 of the unit, a NULL counting as nothing", () => {
-    // GRIMB000022 March: DET03 3 + DET04 NULL = 3
+  it("adds DET01 and DET26 of the unit, a NULL counting as nothing", () => {
+    // GRIMB000022 March: DET01 3 + DET26 NULL = 3 (DET25 and DET02 are not columns of the mini file)
     expectRow(marzo, "104", "clues", "GRIMB000022", { numerador: "3", denominador: null, valor: "3", estado: "ok" });
   });
 

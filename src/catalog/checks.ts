@@ -307,6 +307,15 @@ export function checkReferences(entries: IndicatorEntry[], owner: Map<string, In
         broken.add(e);
         continue;
       }
+      if (to.complete && to.def.no_calculable) {
+        problems.push({
+          code: "MASB_REFERENCIA_TERMINO", severity: "error", ...positionAt(e.doc, [...path, "indicador"]),
+          message: `el indicador '${to.def.id}' no es calculable con las fuentes declaradas (no_calculable): no tiene ${ref.termino}`,
+          hint: `motivo: ${to.def.no_calculable.motivo}`,
+        });
+        broken.add(e);
+        continue;
+      }
       if (ref.termino === "denominador" && to.complete && to.def.denominador === undefined) {
         problems.push({
           code: "MASB_REFERENCIA_TERMINO", severity: "error", ...positionAt(e.doc, [...path, "termino"]),

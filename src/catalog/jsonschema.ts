@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { fuenteSchema, indicadorSchema } from "./schema.js";
+import { diccionarioSchema, fuenteSchema, indicadorSchema } from "./schema.js";
 
-/** What a catalog file holds: indicators, or a source schema. */
-export type SchemaKind = "indicador" | "fuente";
+/** What a catalog file holds: indicators, a source schema, or a source's variable dictionary of one year. */
+export type SchemaKind = "indicador" | "fuente" | "diccionario";
 
 type Json = Record<string, unknown>;
 
@@ -34,6 +34,8 @@ const DESCRIPTIONS: Record<SchemaKind, Record<string, string>> = {
     fuente: "De dónde viene el indicador (documento, tabla, clave).",
     metodo: "Definición estándar que sigue, con su referencia.",
     nota: "Aclaraciones para quien lee los resultados.",
+    diccionarios: "Año del diccionario de variables de cada fuente que cambia sus códigos por año: { sis: 2024 }.",
+    no_calculable: "Las fuentes declaradas no permiten calcularlo: { motivo, fuente_posible }. Sin numerador ni denominador.",
   },
   fuente: {
     fuente: "Nombre de la fuente (minúsculas); los indicadores la citan en 'origen'.",
@@ -46,9 +48,15 @@ const DESCRIPTIONS: Record<SchemaKind, Record<string, string>> = {
     fuera_de_operacion: "Catálogo CLUES: condición de las unidades cerradas; una cerrada sin renglones propios en la ventana no se reporta.",
     fecha_baja: "Catálogo CLUES: columna (tipo fecha) con la fecha efectiva de baja; antes de ella la unidad cuenta como abierta.",
   },
+  diccionario: {
+    diccionario: "La fuente cuyas variables describe (sis).",
+    anio: "Año de los códigos.",
+    catalogo: "Listado completo de variables del publicador de ese año (CSV clave,apartado,variable,acumulable), junto al archivo.",
+    apartados: "Variables por apartado: CÓDIGO: texto, o CÓDIGO: { texto, acumulable: no } para los acervos.",
+  },
 };
 
-const SCHEMAS = { indicador: indicadorSchema, fuente: fuenteSchema } as const;
+const SCHEMAS = { indicador: indicadorSchema, fuente: fuenteSchema, diccionario: diccionarioSchema } as const;
 const cache = new Map<SchemaKind, Json>();
 
 /** JSON Schema (draft-07) of one indicator or one source, generated from the zod schemas. */
@@ -70,8 +78,8 @@ export function definitionJsonSchema(kind: SchemaKind): Json {
  */
 export function catalogJsonSchema(kind: SchemaKind = "indicador"): Json {
   const def = definitionJsonSchema(kind);
-  const title = kind === "indicador" ? "Indicador MAS-BIENESTAR (masb)" : "Esquema de fuente (masb)";
-  if (kind === "fuente") return { $schema: "http://json-schema.org/draft-07/schema#", title, ...def };
+  const title = kind === "indicador" ? "Indicador MAS-BIENESTAR (masb)" : kind === "fuente" ? "Esquema de fuente (masb)" : "Diccionario de variables de una fuente (masb)";
+  if (kind !== "indicador") return { $schema: "http://json-schema.org/draft-07/schema#", title, ...def };
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     title,

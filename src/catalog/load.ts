@@ -17,6 +17,7 @@ import {
 import { inlineReferences, type ResolvedReference } from "./derived.js";
 import { nearest } from "../expr/suggest.js";
 import { withMethod, type MethodPlan } from "./methods.js";
+import { loadDictionaries, mentionedCodes, requiredCodes, type Dictionaries, type Dictionary, type DictionaryDoc } from "./dictionaries.js";
 
 /** A source schema, checked, with the scope its expressions are checked and compiled against. */
 export interface Source {
@@ -36,6 +37,8 @@ export interface Source {
   universo: UniversoFuente;
   /** The other universes its aggregates may choose, with their key and condition. */
   universos: Map<UniversoFuente, SourceUniverse>;
+  /** With yearly dictionaries (SIS): every code some dictionary lists; other pivoted columns are not read. */
+  variables?: string[];
 }
 
 /** Another universe of a source: rows attached by another key (or the same), meeting a condition. */
@@ -84,12 +87,16 @@ export interface Indicator {
   referencias?: Record<string, ResolvedReference>;
   /** A `calculo` method: its per-age-group aggregates and parameters (see src/catalog/methods.ts). */
   metodo?: MethodPlan;
+  /** Why the declared sources cannot compute it, and which source could (`no_calculable`): it has no aggregates. */
+  noCalculable?: { motivo: string; fuentePosible?: string };
 }
 
 export interface Catalog {
   sources: Map<string, Source>;
   indicators: Indicator[];
   byId: Map<string, Indicator>;
+  /** Yearly variable dictionaries of pivoted sources (SIS), by source and year. */
+  dictionaries: Dictionaries;
 }
 
 export interface BuildResult {
@@ -176,8 +183,8 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
       problems.push({ code: "MASB_PIVOTE_PATRON", severity: "error", ...positionAt(doc, [...prefix, "pivote", "columnas"]), message: `patrón de columnas inválido: ${def.pivote.columnas}` });
     }
     index.set(def.pivote.variable, columns.length);
-    const vars = def.pivote.variables ? Object.keys(def.pivote.variables) : undefined;
-    columns.push(vars ? { name: def.pivote.variable, type: "code", codes: vars } : { name: def.pivote.variable, type: "string" });
+    // Its codes depend on the year: an aggregate is checked against its year's dictionary (dictionaryScope).
+    columns.push({ name: def.pivote.variable, type: "string" });
     index.set(def.pivote.valor, columns.length);
     columns.push({ name: def.pivote.valor, type: EXPR_TYPE[def.pivote.tipo] });
   }
@@ -260,8 +267,19 @@ function scaleOf(columns: string[], source: Source): number {
   return scale;
 }
 
+/** What an indicator's aggregates are checked with besides the sources: the dictionaries and the years it names. */
+interface DictionaryContext {
+  dictionaries: Dictionaries;
+  /** `diccionarios` of the indicator: the year of each source's dictionary. */
+  years?: Record<string, number>;
+  /** Path of the indicator (for positions in `diccionarios`). */
+  prefix: (string | number)[];
+  /** Sources whose missing year was reported already: once per indicator, not per aggregate. */
+  reported?: Set<string>;
+}
+
 function loadAggregate(
-  def: AgregadoDef, sources: Map<string, Source>, doc: YamlDoc, path: (string | number)[], problems: Problem[],
+  def: AgregadoDef, sources: Map<string, Source>, doc: YamlDoc, path: (string | number)[], problems: Problem[], dict?: DictionaryContext,
 ): Aggregate | null {
   const source = sources.get(def.origen);
   if (!source) {
@@ -272,11 +290,23 @@ function loadAggregate(
     });
     return null;
   }
-  const where = sourceWhere(source.def, source.scope);
-  const filter = def.filtro ? parseChecked(def.filtro, source.scope, "boolean", doc, [...path, "filtro"], problems, where) : undefined;
+  // A source whose variables change by year (SIS) is read with the dictionary of the year the indicator names.
+  const byYear = dict?.dictionaries.get(source.name);
+  let scope = source.scope;
+  let dictionary: Dictionary | undefined;
+  if (byYear && byYear.size > 0 && source.def.pivote) {
+    dictionary = dictionaryFor(source, byYear, dict!, doc, path, problems);
+    if (!dictionary) return null;
+    scope = dictionaryScope(source, dictionary);
+  }
+  const where = sourceWhere(source.def, scope);
+  const before = problems.length;
+  const filter = def.filtro ? parseChecked(def.filtro, scope, "boolean", doc, [...path, "filtro"], problems, where) : undefined;
+  if (dictionary) for (let i = before; i < problems.length; i++) problems[i] = variableProblem(problems[i], dictionary);
   const value = def.valor ? parseChecked(def.valor, source.scope, def.agregado === "distintos" ? ("string" as ExprType) : "numeric", doc, [...path, "valor"], problems, where) : undefined;
   if (filter === null || value === null) return null;
   const periodo = def.periodo ?? source.def.acumulacion;
+  if (dictionary && !checkVariables(def, filter?.node, periodo, source, dictionary, doc, path, problems)) return null;
   const scale = value && value.type === "decimal" ? scaleOf(value.columns, source) : 0;
   const universo = def.universo ?? source.universo;
   const other = universo === source.universo ? undefined : source.universos.get(universo);
@@ -323,24 +353,156 @@ function loadAggregate(
   return { key: aggregateKey(agg), ...agg };
 }
 
+// ---------------------------------------------------------------- yearly variables (SIS)
+
+/** The dictionary of the year the indicator names for this source, or undefined after reporting (once per indicator) why there is none. */
+function dictionaryFor(
+  source: Source, byYear: Map<number, Dictionary>, dict: DictionaryContext, doc: YamlDoc, path: (string | number)[], problems: Problem[],
+): Dictionary | undefined {
+  const years = [...byYear.keys()].sort();
+  const year = dict.years?.[source.name];
+  const once = !(dict.reported ??= new Set()).has(source.name);
+  dict.reported.add(source.name);
+  if (year === undefined) {
+    if (!once) return undefined;
+    problems.push({
+      code: "MASB_DICCIONARIO_ANIO", severity: "error", ...positionAt(doc, [...path, "origen"]),
+      message: `las variables de la fuente '${source.name}' cambian de un año a otro y el indicador no dice de qué año son las que lee`,
+      hint: `escriba en el indicador diccionarios: { ${source.name}: ${years[years.length - 1]} } (diccionarios de '${source.name}': ${years.join(", ")})`,
+    });
+    return undefined;
+  }
+  const found = byYear.get(year);
+  if (!found && once) {
+    problems.push({
+      code: "MASB_DICCIONARIO_ANIO", severity: "error", ...positionAt(doc, [...dict.prefix, "diccionarios", source.name]),
+      message: `no hay diccionario de variables de '${source.name}' de ${year}`,
+      hint: `diccionarios de '${source.name}': ${years.join(", ")}; para otro año agregue sources/${source.name}/variables_${year}.yaml con el listado de variables de ${year} junto a él`,
+    });
+  }
+  return found;
+}
+
+const scopes = new WeakMap<Dictionary, Map<Source, Scope>>();
+
+/** The source's scope with the pivoted variable column coded by the year's dictionary. */
+function dictionaryScope(source: Source, d: Dictionary): Scope {
+  let bySource = scopes.get(d);
+  if (!bySource) scopes.set(d, (bySource = new Map()));
+  let scope = bySource.get(source);
+  if (!scope) {
+    const codes = [...d.variables.keys()];
+    const name = source.def.pivote!.variable;
+    scope = { columns: source.scope.columns.map((c) => (c.name === name ? { ...c, type: "code" as const, codes } : c)) };
+    bySource.set(source, scope);
+  }
+  return scope;
+}
+
+const describeVariable = (d: Dictionary, code: string) => {
+  const v = d.variables.get(code) ?? d.listed?.get(code);
+  if (!v) return code;
+  return "texto" in v ? `${code} ${v.texto} (${v.apartado})` : `${v.variable} (${v.apartado})`;
+};
+
+/** A filter naming a code the year's dictionary lacks: said with the year, a did-you-mean and, if DGIS lists it, how to add it. */
+function variableProblem(p: Problem, d: Dictionary): Problem {
+  if (p.code !== "MASB_EXPR_CODIGO_DESCONOCIDO") return p;
+  // The checker quotes the unknown literal first in its message (src/expr/check.ts, knownCode).
+  const code = /'([^']*)'/.exec(p.message)?.[1] ?? "";
+  const inList = d.listed?.get(code);
+  const guess = nearest(code, [...d.variables.keys()]);
+  const message = `la variable '${code}' no está en el diccionario ${d.source.toUpperCase()} ${d.year} (${d.file})`;
+  let hint: string;
+  if (inList) hint = `${inList.variable} (apartado ${inList.apartado}) existe en el listado de ${d.year}: si es la que busca, agréguela a ${d.file} en su apartado con ese texto`;
+  else if (guess) hint = `¿quiso decir '${guess}'? (${describeVariable(d, guess)})`;
+  else hint = `${d.listed ? `tampoco está en el listado de variables de ${d.year}; ` : ""}los códigos cambian de un año a otro: búsquela por su texto en el listado de ${d.year}`;
+  return { ...p, message, hint };
+}
+
+/**
+ * The variables an aggregate reads: it must choose them (`variable = '…'` or `variable en […]`),
+ * and add them up over the months only if they are flows: a stock (`acumulable: no`, patients
+ * in treatment, a census) takes the last month of the window (`periodo: ultimo`), and an
+ * aggregate with `periodo: ultimo` reads stocks only.
+ */
+function checkVariables(
+  def: AgregadoDef, filter: Node | undefined, periodo: "suma" | "ultimo", source: Source, d: Dictionary, doc: YamlDoc, path: (string | number)[], problems: Problem[],
+): boolean {
+  const column = source.def.pivote!.variable;
+  if (requiredCodes(filter, column) === null) {
+    problems.push({
+      code: "MASB_DICCIONARIO_SIN_VARIABLES", severity: "error", ...positionAt(doc, [...path, def.filtro ? "filtro" : "origen"]),
+      message: `el agregado de '${source.name}' no elige sus variables: sumaría todas las columnas de los archivos`,
+      hint: `escriba filtro: "${column} en ['…', '…']" con los códigos del diccionario ${d.year}`,
+    });
+    return false;
+  }
+  const codes = mentionedCodes(filter, column).filter((c) => d.variables.has(c));
+  const wrong = codes.filter((c) => d.variables.get(c)!.acumulable === (periodo === "ultimo"));
+  if (wrong.length === 0) return true;
+  const filterText = def.filtro ?? "";
+  if (periodo === "suma") {
+    const first = wrong[0];
+    const at = filterText.indexOf(`'${first}'`);
+    problems.push({
+      code: "MASB_VARIABLE_ACUMULABLE", severity: "error", ...(at >= 0 ? positionInScalar(doc, [...path, "filtro"], at) : positionAt(doc, [...path, "filtro"])),
+      message: `${wrong.join(", ")} ${wrong.length === 1 ? "es un acervo" : "son acervos"} (acumulable: no en el diccionario ${d.year}: ${describeVariable(d, first)}) y el agregado suma los meses de la ventana`,
+      hint: codes.length === wrong.length
+        ? "los acervos (pacientes en tratamiento, censos) toman el último mes de la ventana: escriba periodo: ultimo en el agregado"
+        : `no mezcle acervos con flujos en un agregado: ponga ${wrong.join(", ")} en un agregado con periodo: ultimo`,
+    });
+  } else {
+    problems.push({
+      code: "MASB_VARIABLE_ACUMULABLE", severity: "error", ...positionAt(doc, [...path, def.periodo ? "periodo" : "origen"]),
+      message: `el agregado toma el último mes de la ventana (periodo: ultimo) y ${wrong.join(", ")} ${wrong.length === 1 ? "es un flujo" : "son flujos"} (acumulable en el diccionario ${d.year}: ${describeVariable(d, wrong[0])}): se perderían los meses anteriores`,
+      hint: codes.length === wrong.length ? "quite periodo: ultimo: los flujos se suman sobre los meses de la ventana" : `no mezcle acervos con flujos en un agregado: ponga ${wrong.join(", ")} en otro agregado, sin periodo: ultimo`,
+    });
+  }
+  return false;
+}
+
 /**
  * Loads one indicator's aggregates and terms. Also called on the fields that parsed of an
  * indicator that failed its schema (`def` partial), to report its expression problems too;
  * `names` are then all the aggregate names written, parsed or not.
  */
 function loadIndicator(
-  def: IndicadorDef, sources: Map<string, Source>, doc: YamlDoc, prefix: (string | number)[], problems: Problem[], names = Object.keys(def.agregados ?? {}),
+  def: IndicadorDef, sources: Map<string, Source>, dictionaries: Dictionaries, doc: YamlDoc, prefix: (string | number)[], problems: Problem[], names = Object.keys(def.agregados ?? {}),
 ): Indicator | null {
   const before = problems.length;
   const aggregates: Record<string, Aggregate> = {};
+  const dict: DictionaryContext = { dictionaries, years: def.diccionarios, prefix };
+  if (def.no_calculable) {
+    // Nothing to read: a constant term stands for the numerator, never evaluated (its results say no_calculable).
+    const zero: Node = { kind: "num", value: 0, integral: true, start: 0, end: 0 };
+    return {
+      id: def.id, def, file: doc.file, aggregates, numerador: { kind: "expresion", node: zero, names: [] }, desdeNivel: def.desde_nivel ?? "nacional",
+      sources: [], universo: def.universo ?? null, noCalculable: { motivo: def.no_calculable.motivo, fuentePosible: def.no_calculable.fuente_posible },
+    };
+  }
+  // Every year named must have its dictionary, even for a source the indicator does not read yet.
+  for (const [name, year] of Object.entries(def.diccionarios ?? {})) {
+    const byYear = dictionaries.get(name);
+    if (byYear?.has(year)) continue;
+    dict.reported = new Set([name]);
+    const years = [...(byYear?.keys() ?? [])].sort();
+    problems.push({
+      code: "MASB_DICCIONARIO_ANIO", severity: "error", ...positionAt(doc, [...prefix, "diccionarios", name]),
+      message: byYear ? `no hay diccionario de variables de '${name}' de ${year}` : `la fuente '${name}' no tiene diccionarios de variables por año`,
+      hint: byYear
+        ? `diccionarios de '${name}': ${years.join(", ")}; para otro año agregue sources/${name}/variables_${year}.yaml con el listado de variables de ${year} junto a él`
+        : `los diccionarios son documentos 'diccionario: ${name}' (sources/${name}/variables_<año>.yaml); ¿faltan en el catálogo?`,
+    });
+  }
   for (const [name, a] of Object.entries(def.agregados ?? {})) {
     if ("indicador" in a) continue; // another indicator's term: inlined by resolveReferences
-    const agg = loadAggregate(a, sources, doc, [...prefix, "agregados", name], problems);
+    const agg = loadAggregate(a, sources, doc, [...prefix, "agregados", name], problems, dict);
     if (agg) aggregates[name] = agg;
   }
   const term = (t: TerminoDef, role: "numerador" | "denominador"): Term | null => {
     if ("origen" in t) {
-      const agg = loadAggregate(t, sources, doc, [...prefix, role], problems);
+      const agg = loadAggregate(t, sources, doc, [...prefix, role], problems, dict);
       if (!agg) return null;
       aggregates[role] = agg;
       return { kind: "agregado", name: role };
@@ -378,15 +540,19 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
   const problems: Problem[] = [];
   const sourceDocs: { raw: unknown; doc: YamlDoc; prefix: (string | number)[] }[] = [];
   const indicatorDocs: { raw: unknown; doc: YamlDoc; prefix: (string | number)[] }[] = [];
-  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  const dictionaryDocs: DictionaryDoc[] = [];
+  // CSV files are the publishers' variable lists that dictionaries are checked against.
+  const lists = files.filter((f) => /\.csv$/i.test(f.path));
+  for (const file of [...files].filter((f) => !/\.csv$/i.test(f.path)).sort((a, b) => a.path.localeCompare(b.path))) {
     const parsed = parseYaml(file);
     problems.push(...parsed.problems);
     for (const doc of parsed.docs) {
       const raw = doc.doc.toJS();
       const items = Array.isArray(raw) ? raw.map((r, i) => ({ raw: r, prefix: [i] })) : [{ raw, prefix: [] as number[] }];
       for (const it of items) {
-        const isSource = typeof it.raw === "object" && it.raw !== null && "columnas" in it.raw;
-        (isSource ? sourceDocs : indicatorDocs).push({ raw: it.raw, doc, prefix: it.prefix });
+        const isObject = typeof it.raw === "object" && it.raw !== null && !Array.isArray(it.raw);
+        if (isObject && "diccionario" in (it.raw as object)) dictionaryDocs.push({ raw: it.raw, doc, prefix: it.prefix });
+        else (isObject && "columnas" in (it.raw as object) ? sourceDocs : indicatorDocs).push({ raw: it.raw, doc, prefix: it.prefix });
       }
     }
   }
@@ -402,6 +568,18 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
       continue;
     }
     sources.set(r.data.fuente, loadSource(r.data, doc, prefix, problems));
+  }
+  const loadedDictionaries = loadDictionaries(
+    dictionaryDocs, lists,
+    (name) => (!sources.has(name) ? "no_existe" : sources.get(name)!.def.pivote ? "pivote" : "sin_pivote"),
+    (err, doc, prefix) => schemaProblems(err, doc, prefix, "diccionario"), PARSE_PARAMS,
+  );
+  problems.push(...loadedDictionaries.problems);
+  const dictionaries = loadedDictionaries.dictionaries;
+  for (const [name, byYear] of dictionaries) {
+    const codes = new Set<string>();
+    for (const d of byYear.values()) for (const code of d.variables.keys()) codes.add(code);
+    sources.get(name)!.variables = [...codes].sort();
   }
   // Stage 2: each indicator alone (schema, expressions, thresholds, meta); what fails its
   // schema is still checked field by field. Stage 3: ids, aliases and references across files.
@@ -423,7 +601,7 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
   problems.push(...identity.problems);
   const loaded = new Map<IndicatorEntry, Indicator>();
   for (const e of entries) {
-    const ind = loadIndicator(e.def as IndicadorDef, sources, e.doc, e.prefix, problems, written.get(e));
+    const ind = loadIndicator(e.def as IndicadorDef, sources, dictionaries, e.doc, e.prefix, problems, written.get(e));
     if (ind && e.complete && identity.owner.get(ind.id) === e) loaded.set(e, ind);
     problems.push(...checkThresholds(e), ...checkMeta(e));
   }
@@ -446,7 +624,7 @@ export function buildCatalog(files: CatalogText[]): BuildResult {
     if (ind) byId.set(id, ind);
   }
   indicators.sort((a, b) => compareIds(a.id, b.id));
-  return { catalog: { sources, indicators, byId }, problems };
+  return { catalog: { sources, indicators, byId, dictionaries }, problems };
 }
 
 /** Tabla 1 order: numeric keys by number (`6` < `6a` < `13` < `70e`), then letter keys, then progression keys. */

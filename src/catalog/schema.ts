@@ -152,7 +152,20 @@ export const indicadorSchema = z
      */
     universo: z.enum(UNIVERSOS).optional(),
     agregados: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de agregado: minúsculas, dígitos y _"), z.union([agregadoSchema, referenciaSchema])).optional(),
-    numerador: terminoSchema,
+    /**
+     * The year of the variable dictionary each source with yearly codes is read with
+     * (`{ sis: 2024 }`): filters may name only that year's codes (see `diccionarioSchema`).
+     */
+    diccionarios: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "nombre de fuente: minúsculas, dígitos y _"), z.number().int().min(1990).max(2100)).optional(),
+    /**
+     * An indicator that the declared sources cannot compute: why, and which source could. It has
+     * no numerator or denominator; `masb list` says so and its results carry `no_calculable`.
+     */
+    no_calculable: z
+      .object({ motivo: z.string().min(1), fuente_posible: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    numerador: terminoSchema.optional(),
     denominador: terminoSchema.optional(),
     ventana: z.enum(VENTANAS).default("mes"),
     anualizar: z.boolean().default(false),
@@ -191,6 +204,13 @@ export const indicadorSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.no_calculable) {
+      for (const field of ["numerador", "denominador", "agregados", "calculo"] as const) {
+        if (d[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `un indicador con 'no_calculable' no lleva '${field}': no hay de dónde calcularlo` });
+      }
+      return;
+    }
+    if (!d.numerador) ctx.addIssue({ code: "custom", path: ["numerador"], message: "falta el campo obligatorio 'numerador' (o 'no_calculable', con el motivo, si las fuentes no lo permiten)" });
     if (d.unidad !== "conteo" && !d.denominador) {
       ctx.addIssue({ code: "custom", path: ["denominador"], message: `la unidad '${d.unidad}' necesita 'denominador'` });
     }
@@ -285,8 +305,6 @@ export const fuenteSchema = z
         valor: nombreColumna,
         tipo: z.enum(["entero", "decimal"]).default("entero"),
         nulos: z.array(z.string()).default([]),
-        /** Dictionary of variable codes (code → meaning); filters may only name these. */
-        variables: z.record(z.string(), z.string()).optional(),
       })
       .strict()
       .optional(),
@@ -298,3 +316,29 @@ export const fuenteSchema = z
 export type FuenteDef = z.infer<typeof fuenteSchema>;
 
 export type ClaveIntento = z.infer<typeof claveIntento>;
+
+// ---------------------------------------------------------------- variable dictionaries
+
+/** A variable's DGIS text, or its text and whether monthly values add up (`si`) or are a stock (`no`). */
+const entradaVariable = z.union([
+  z.string().min(1),
+  z.object({ texto: z.string().min(1), acumulable: z.enum(["si", "no"]) }).strict(),
+]);
+
+/**
+ * One year's dictionary of the variables of a pivoted source (SIS): the codes the catalog may
+ * read, by apartado, with the publisher's text, and the publisher's whole list of that year
+ * (`catalogo`, a CSV `clave,apartado,variable,acumulable` beside the file) to check them against.
+ */
+export const diccionarioSchema = z
+  .object({
+    /** The source whose pivoted variables it describes. */
+    diccionario: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+    anio: z.number().int().min(1990).max(2100),
+    descripcion: z.string().optional(),
+    /** The publisher's whole list of that year, relative to this file. */
+    catalogo: z.string().min(1).optional(),
+    apartados: z.record(z.string().min(1), z.record(z.string().regex(/^[A-Z0-9]{3,8}$/, "código de variable: mayúsculas y dígitos"), entradaVariable)),
+  })
+  .strict();
+export type DiccionarioDef = z.infer<typeof diccionarioSchema>;

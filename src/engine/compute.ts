@@ -12,6 +12,7 @@ import {
 import { differenceText, fixedText, type Ratio } from "./exact.js";
 import type { Slot } from "./plan.js";
 import type { Bucket, SourceStore } from "./store.js";
+import { variablesReport } from "./variables.js";
 import { checkPeriod, monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
 import { closedUnitsWithoutRows, evaluationAvisos, flowSourcesWithoutData } from "./coverage.js";
 import {
@@ -22,7 +23,7 @@ import {
 export { evaluationAvisos, grainOf, ingest, selectIndicators };
 export type { Extract, FileReport, FileRunner, IngestOptions, Ingested, ProgressEvent, SourceInput, TraceEntry };
 
-export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "inestable" | "metodo_pendiente";
+export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "inestable" | "metodo_pendiente" | "no_calculable";
 
 /** Methods of `calculo` the engine computes; others leave the status `metodo_pendiente`. */
 export const IMPLEMENTED_METHODS = new Set<string>(METODOS);
@@ -170,8 +171,10 @@ function evaluateIndicator(
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
   const names = Object.keys(ind.aggregates);
-  // No data: a source missing (or empty), or a flow whose source has no row in the window.
-  const sinDatos = ind.sources.some((s) => missingSources.includes(s)) || flowSourcesWithoutData(ind, ingested, w).length > 0;
+  // No data: a source missing (or empty), a flow whose source does not reach the window, or
+  // none of an aggregate's variables in its wide files (src/engine/variables.ts).
+  const sinDatos = ind.sources.some((s) => missingSources.includes(s)) || flowSourcesWithoutData(ind, ingested, w).length > 0
+    || variablesReport(ingested).sinDatos.has(ind.id);
   const closed = closedUnitsWithoutRows(ind, ingested, w);
   const finest = NIVELES.indexOf(ind.desdeNivel);
   const parents = h.nodes.map((x) => x.parent);
@@ -192,7 +195,8 @@ function evaluateIndicator(
   const keysBefore = previous && windowCovered(ind, catalog, stores, previous) ? keysFor(previous) : null;
   const monthly = ind.sources.filter((s) => ingested.reports.has(s)).map((s) => ingested.reports.get(s)!);
   const missingReports = incompleteUnits(h, monthly, w);
-  const pending = Boolean(ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo));
+  // Not computable from the declared sources (`no_calculable`) is handled like a pending method: no value, its own status.
+  const pending = Boolean(ind.noCalculable) || Boolean(ind.def.calculo && !IMPLEMENTED_METHODS.has(ind.def.calculo.metodo));
   const level = typeof intervalos === "number" ? intervalos : 0.95;
   // A method reads its rates per year of the months its events' source covers (see observedWindow).
   const eventSource = ind.metodo ? catalog.sources.get(ind.aggregates[ind.metodo.total].source) : undefined;
@@ -243,7 +247,8 @@ function evaluateIndicator(
     const { attached, num, den, valor: computed, method, partial, exact } = valueAt(node.index, w, keysOf);
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
     let estado: ResultRow["estado"];
-    if (pending) estado = "metodo_pendiente";
+    if (ind.noCalculable) estado = "no_calculable";
+    else if (pending) estado = "metodo_pendiente";
     else if (sinDatos) estado = "sin_datos";
     else if (computed === null) estado = method?.falta ?? "sin_denominador";
     else if (missingReports[node.index] > 0 || partial) estado = "incompleto";

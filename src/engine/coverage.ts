@@ -2,6 +2,7 @@ import type { Indicator } from "../catalog/load.js";
 import type { Ventana } from "../catalog/schema.js";
 import { aviso, type Aviso } from "../errors.js";
 import { listed } from "./avisos.js";
+import { avisosVariables } from "./variables.js";
 import { grainOf, type Ingested } from "./ingest.js";
 import { monthLabel, parseMonth, windowFor, yearOf, type MonthIndex, type Window } from "./periods.js";
 
@@ -137,5 +138,7 @@ export function evaluationAvisos(ingested: Ingested, options: { period?: string;
         + "no tienen resultado en esos indicadores; los renglones que tengan cuentan en su zona y hacia arriba",
     ));
   }
+  // The wide sources' variables the catalog reads that the extract's files lack (SIS).
+  for (const v of avisosVariables(ingested)) avisos.push(aviso(v.code, v.message, { source: v.fuente, hint: v.hint }));
   return avisos;
 }

@@ -36,6 +36,8 @@ export interface FileReport {
    * extract's network): valid input, in none of that universe's aggregates. Absent when none.
    */
   fueraDeAlcance?: Record<string, number>;
+  /** Wide files (SIS): the variable columns of its header (those the pivot's pattern matches), read or not. */
+  variables?: string[];
 }
 
 export type ProgressEvent =
@@ -417,8 +419,9 @@ export class SourceReader {
       },
       problem: hooks.problem,
     };
-    const { read } = await readSource(source, file, chunks, sink);
+    const { read, variables } = await readSource(source, file, chunks, sink);
     report.read = read;
+    if (variables) report.variables = variables;
     report.accepted = read - report.rejected;
     outside.forEach((n, g) => {
       if (n > 0) (report.fueraDeAlcance ??= {})[labels[g]] = (report.fueraDeAlcance?.[labels[g]] ?? 0) + n;

@@ -121,7 +121,7 @@ function equalityOn(node: Node): { column: string; values: unknown[] } | null {
  * One evaluation plan for all the slots of a source, built once. Filters are split into their
  * conjuncts; equal conjuncts (by canonical text) are one shared atom, evaluated at most once
  * per row however many slots test it. The column that most slots test for equality with
- * literals (SIS `variable = 'CEX01'`, `item = 'U-60'`, `motivo_egreso = '5'`) becomes a
+ * literals (SIS `variable = 'CON01'`, `item = 'U-60'`, `motivo_egreso = '5'`) becomes a
  * dispatch key: a row only visits the slots whose literal matches its value, plus the slots
  * without such a test. Per row there is no allocation; sums stay exact (scaled integers).
  */

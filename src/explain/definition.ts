@@ -1,6 +1,7 @@
 import { universeInWords, type Aggregate, type Catalog, type Indicator, type Term } from "../catalog/load.js";
 import type { Unidad } from "../catalog/schema.js";
 import { formatExpr } from "../expr/index.js";
+import { requiredCodes } from "../catalog/dictionaries.js";
 import { DEFAULT_BANDS } from "../scoring/score.js";
 
 /** How the value is made from the terms, per unit (a unit not listed reads as its own name). */
@@ -87,6 +88,20 @@ export function formula(ind: Indicator): string {
 
 const row = (label: string, text: string) => `  ${label.padEnd(13)} ${wrap(text, 16)}`;
 
+/** The variables a SIS aggregate reads, with the publisher's text from the indicator's year dictionary (at most 10 named). */
+function variablesInWords(ind: Indicator, agg: Aggregate, catalog: Catalog): string | null {
+  const source = catalog.sources.get(agg.source);
+  const year = ind.def.diccionarios?.[agg.source];
+  const dictionary = year === undefined ? undefined : catalog.dictionaries.get(agg.source)?.get(year);
+  if (!source?.def.pivote || !dictionary) return null;
+  const codes = requiredCodes(agg.filter, source.def.pivote.variable) ?? [];
+  const named = codes.slice(0, 10).map((c) => {
+    const v = dictionary.variables.get(c);
+    return v ? `${c} ${v.texto} (${v.apartado.slice(0, 3)})` : c;
+  });
+  return `variables ${agg.source.toUpperCase()} ${year}: ${named.join("; ")}${codes.length > 10 ? `; y ${codes.length - 10} más` : ""}`;
+}
+
 /**
  * The definition of an indicator in words, for `masb explain`: what it measures (terms,
  * aggregates, filters, sources, window), how it is scored (sentido, meta, semáforo) and where
@@ -103,6 +118,29 @@ export function describeIndicator(ind: Indicator, catalog: Catalog, options: { f
   out.push(row("alias", d.alias?.length ? d.alias.join(", ") : "—"));
   out.push("");
   out.push("Qué mide");
+  if (ind.noCalculable) {
+    // Nothing to compute: why, and which source could; its results carry no_calculable.
+    out.push(row("no calculable", `con las fuentes declaradas: ${ind.noCalculable.motivo}`));
+    if (ind.noCalculable.fuentePosible) out.push(row("otra fuente", ind.noCalculable.fuentePosible));
+    if (ind.universo) out.push(row("universo", `${ind.universo}: ${universeInWords(ind.universo)}`));
+    out.push(row("resultados", "estado no_calculable, sin valor"));
+  } else describeTerms(ind, catalog, out);
+  out.push("");
+  out.push("Cómo se califica");
+  out.push(row("sentido", d.sentido === "mayor_es_mejor" ? "mayor es mejor" : "menor es mejor"));
+  out.push(row("meta", fmtMeta(ind)));
+  out.push(row("semáforo", bands(ind)));
+  out.push("");
+  out.push("De dónde viene");
+  out.push(row("fuente", d.fuente));
+  out.push(row("método", d.metodo));
+  if (d.nota) out.push(row("nota", d.nota));
+  return `${out.join("\n")}\n`;
+}
+
+/** What an indicator measures: formula, universe, terms, aggregates (with their SIS variables), window, sources. */
+function describeTerms(ind: Indicator, catalog: Catalog, out: string[]): void {
+  const d = ind.def;
   out.push(`  ${formula(ind)}`);
   if (ind.universo) out.push(row("universo", `${ind.universo}: ${universeInWords(ind.universo)}`));
   out.push(row("numerador", termText(ind, ind.numerador, "numerador")));
@@ -124,7 +162,14 @@ export function describeIndicator(ind: Indicator, catalog: Catalog, options: { f
       }
       const agg = ind.aggregates[name];
       if (agg) out.push(`    ${name.padEnd(width)}  ${wrap(describeAggregate(agg), 6 + width)}`);
+      const vars = agg && variablesInWords(ind, agg, catalog);
+      if (vars) out.push(`    ${" ".repeat(width)}  ${wrap(vars, 6 + width)}`);
     }
+  }
+  for (const role of ["numerador", "denominador"] as const) {
+    const agg = !d.agregados?.[role] && ind.aggregates[role];
+    const vars = agg && variablesInWords(ind, agg, catalog);
+    if (vars) out.push(row("", `${role}: ${vars}`));
   }
   out.push(row("ventana", `${VENTANAS[d.ventana]}${d.anualizar ? "; se anualiza" : ""}`));
   out.push(row("fuentes", ind.sources.map((s) => {
@@ -132,15 +177,4 @@ export function describeIndicator(ind: Indicator, catalog: Catalog, options: { f
     return src?.def.descripcion ? `${s} (${src.def.descripcion})` : s;
   }).join(", ")));
   out.push(row("se reporta", `desde el nivel ${ind.desdeNivel} hacia arriba`));
-  out.push("");
-  out.push("Cómo se califica");
-  out.push(row("sentido", d.sentido === "mayor_es_mejor" ? "mayor es mejor" : "menor es mejor"));
-  out.push(row("meta", fmtMeta(ind)));
-  out.push(row("semáforo", bands(ind)));
-  out.push("");
-  out.push("De dónde viene");
-  out.push(row("fuente", d.fuente));
-  out.push(row("método", d.metodo));
-  if (d.nota) out.push(row("nota", d.nota));
-  return `${out.join("\n")}\n`;
 }

@@ -16,12 +16,13 @@ async function yamlFiles(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await yamlFiles(path)));
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(path);
+    // CSV files are publishers' variable lists, which dictionaries are checked against.
+    else if (/\.(ya?ml|csv)$/i.test(entry.name)) out.push(path);
   }
   return out.sort();
 }
 
-/** Reads every YAML file under a catalog directory and builds the catalog, collecting all problems. */
+/** Reads every YAML file (and variable list, `.csv`) under a catalog directory and builds the catalog, collecting all problems. */
 export async function readCatalog(dir: string = defaultCatalogDir()): Promise<BuildResult> {
   let paths: string[];
   try {

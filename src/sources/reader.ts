@@ -197,7 +197,7 @@ const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isB
  * fatal problem of the file: which one to read would be a guess. Repeated names the source
  * does not read are a warning.
  */
-export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink): Promise<{ read: number }> {
+export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink): Promise<{ read: number; variables?: string[] }> {
   const fmt = source.def.formato;
   const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
   let textStarted = false;
@@ -219,6 +219,8 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let warnedEncoding = false;
   let fileError = { reason: "el archivo no se pudo leer con el esquema de la fuente", column: undefined as string | undefined };
   const row: unknown[] = new Array(source.scope.columns.length).fill(null);
+  /** Every header column that matches the pivot's pattern, read or not (what variables the file has). */
+  const pivotSeen: string[] = [];
   const formatNulls = new Set(fmt.nulos);
 
   const bind = (header: string[], line: number): boolean => {
@@ -266,14 +268,19 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
     if (source.def.pivote) {
       const re = new RegExp(source.def.pivote.columnas);
+      // With dictionaries (SIS), only the variables some dictionary lists are read: the others
+      // (a DGIS file has dozens the catalog never uses) are left alone, whatever they hold.
+      const known = source.variables ? new Set(source.variables) : null;
       const at: number[] = [];
       const vars: string[] = [];
       header.forEach((h, i) => {
-        const name = h.replace(/^\uFEFF/, "").trim();
-        if (re.test(name)) {
-          at.push(i);
-          vars.push(name);
-        }
+        let name = h.replace(/^\uFEFF/, "").trim();
+        if (!re.test(name) && re.test(name.toUpperCase())) name = name.toUpperCase(); // `det01` as a program lower-cased it
+        if (!re.test(name)) return;
+        pivotSeen.push(name);
+        if (known && !known.has(name)) return;
+        at.push(i);
+        vars.push(name);
       });
       const nulls = new Set([...formatNulls, ...source.def.pivote.nulos]);
       const integer = source.def.pivote.tipo === "entero";
@@ -512,7 +519,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       sink.problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
     }
   }
-  return { read };
+  return source.def.pivote ? { read, variables: pivotSeen } : { read };
 }
 
 interface Repeated {

@@ -11,19 +11,26 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the whole catalog on the demo extract", () => {
-  it("gives every definition a numeric value at national level", () => {
+  it("gives every definition a numeric value at national level, but those the declared sources cannot compute", () => {
     const nacional = result.rows.filter((r) => r.nivel === "nacional");
     expect(nacional).toHaveLength(result.indicators.length);
-    const withoutValue = nacional.filter((r) => r.valor === null).map((r) => `${r.indicador}: ${r.estado}`);
+    const notComputable = new Set(result.indicators.filter((i) => i.noCalculable).map((i) => i.id));
+    const withoutValue = nacional.filter((r) => r.valor === null && !notComputable.has(r.indicador)).map((r) => `${r.indicador}: ${r.estado}`);
     expect(withoutValue).toEqual([]);
+    // no_calculable (README, "SIS variables"): concepts SIS 2024 does not measure, with no value
+    expect(nacional.filter((r) => notComputable.has(r.indicador)).map((r) => [r.indicador, r.estado, r.valor]))
+      .toEqual([...notComputable].map((id) => [id, "no_calculable", null]));
   });
 
   it("is ok at national level for every indicator but those the README documents, for the reasons it gives", () => {
     // README "Demo extract": rare events in a small population (inestable) and the deliberate
     // missing February SIS reports of GRIMB001761 over January–March windows (incompleto).
+    // Ten Tabla 1 concepts are not in SIS 2024 (no_calculable, README "SIS variables").
     const expected: Record<string, string> = {
       "134": "inestable", "139": "inestable", "139-e": "inestable", "143": "inestable", "145": "inestable", "146": "inestable",
-      "75c": "incompleto", "81a": "incompleto", "88": "incompleto", "94": "incompleto", "101": "incompleto",
+      "75c": "incompleto", "88": "incompleto", "101": "incompleto",
+      "53g": "no_calculable", "75d": "no_calculable", "75f": "no_calculable", "75f-2": "no_calculable", "81a": "no_calculable",
+      "93": "no_calculable", "94": "no_calculable", "95": "no_calculable", "105": "no_calculable", "116": "no_calculable",
     };
     const notOk = Object.fromEntries(result.rows.filter((r) => r.nivel === "nacional" && r.estado !== "ok").map((r) => [r.indicador, r.estado]));
     expect(notOk).toEqual(expected);

@@ -16,8 +16,9 @@ let catalog: Catalog;
 beforeAll(() => {
   // The source schemas and the estructura definitions only, so that a definition being edited
   // in another dimension does not stop these tests.
+  // sources/ with its subfolders: the SIS dictionaries (sources/sis/*.yaml) and DGIS's list (*.csv).
   const texts = ["sources", "estructura"].flatMap((dir) =>
-    readdirSync(join(catalogDir, dir)).filter((f) => f.endsWith(".yaml")).map((f) => ({ path: `${dir}/${f}`, text: readFileSync(join(catalogDir, dir, f), "utf8") })));
+    (readdirSync(join(catalogDir, dir), { recursive: true }) as string[]).filter((f) => /\.(yaml|csv)$/.test(f)).map((f) => ({ path: `${dir}/${f}`, text: readFileSync(join(catalogDir, dir, f), "utf8") })));
   const built = buildCatalog(texts);
   expect(built.problems.filter((p) => p.severity === "error")).toEqual([]);
   catalog = built.catalog;

@@ -76,8 +76,8 @@ describe("proceso y salida: cédulas", () => {
   it("53i: unidades con el Programa de Vacunación Universal operando (U-53i), not the coverage of 92", async () => {
     const rows = await run(["53i"], {
       cedulas: [cedula(U1, "U-53i", "S"), cedula(U2, "U-53i", "N"), cedula(N1, "U-53i", "S"), cedula(H1, "U-33c", "S")],
-      // the census of one-year-olds, which 53i used to divide (92's terms), no longer counts here
-      sis: [sis(U1, "12", 3, { VAC00: 10, VAC01: 9 })],
+      // children with a complete or incomplete vaccination schedule (92's terms) do not count here
+      sis: [sis(U1, "12", 3, { EVC01: 10, EVC06: 9 })],
     });
     // evaluated in U-53i: U1 (S), U2 (N), N1 (S) → 2 / 3 × 100 = 66.66… → 66.7
     expect(terms(pick(rows, "53i", "nacional"))).toEqual({ numerador: "2", denominador: "3", valor: "66.7" });
@@ -94,31 +94,38 @@ describe("proceso y salida: cédulas", () => {
 describe("proceso y salida: SIS", () => {
   it("75c: deserción DPT1–DPT3 acumulada en el año", async () => {
     const rows = await run(["75c"], {
+      // Hexavalente first doses VAC67 (and VHX51 to migrants), third doses VAC69 (and VHX53).
       sis: [
-        sis(U1, "12", 12, { VAC02: 100, VAC03: 0 }, 2023), // December 2023: outside the 2024 accumulation
-        sis(U1, "12", 1, { VAC02: 10, VAC03: 8 }),
-        sis(U1, "12", 3, { VAC02: 12, VAC03: 9 }),
-        sis(N1, "18", 2, { VAC02: 5, VAC03: 5 }),
+        sis(U1, "12", 12, { VAC67: 100, VHX51: 0, VAC69: 0, VHX53: 0 }, 2023), // December 2023: outside the 2024 accumulation
+        sis(U1, "12", 1, { VAC67: 10, VHX51: 0, VAC69: 8, VHX53: 0 }),
+        sis(U1, "12", 3, { VAC67: 12, VHX51: 1, VAC69: 9, VHX53: 1 }),
+        sis(N1, "18", 2, { VAC67: 5, VHX51: 0, VAC69: 5, VHX53: 0 }),
       ],
     });
-    // January–March: DPT1 = 10 + 12 + 5 = 27, DPT3 = 8 + 9 + 5 = 22 → (27 − 22) / 27 × 100 = 18.518… → 18.5
-    expect(terms(pick(rows, "75c", "nacional"))).toEqual({ numerador: "5", denominador: "27", valor: "18.5" });
-    // Guerrero: (22 − 17) / 22 × 100 = 22.727… → 22.7; Nayarit: (5 − 5) / 5 = 0.0
-    expect(pick(rows, "75c", "entidad", "12")!.valor).toBe("22.7");
+    // January–March: DPT1 = 10 + (12 + 1) + 5 = 28, DPT3 = 8 + (9 + 1) + 5 = 23 → (28 − 23) / 28 × 100 = 17.857… → 17.9
+    expect(terms(pick(rows, "75c", "nacional"))).toEqual({ numerador: "5", denominador: "28", valor: "17.9" });
+    // Guerrero: DPT1 10 + 13 = 23, DPT3 8 + 10 = 18 → 5 / 23 × 100 = 21.739… → 21.7; Nayarit: (5 − 5) / 5 = 0.0
+    expect(pick(rows, "75c", "entidad", "12")!.valor).toBe("21.7");
     expect(pick(rows, "75c", "entidad", "18")!.valor).toBe("0.0");
   });
 
   it("53f: detecciones de diabetes e hipertensión entre dos por adulto de 20 y más, anualizado", async () => {
     const pob = (clues: string, sexo: string, grupo: string, n: number) => ({ CLUES: clues, ANIO: 2024, SEXO: sexo, GRUPO_EDAD: grupo, POBLACION: n });
     const rows = await run(["53f"], {
-      sis: [sis(U1, "12", 3, { DET01: 3, DET02: 2 }), sis(N1, "18", 3, { DET01: 1, DET02: 0 }), sis(U1, "12", 2, { DET01: 50, DET02: 50 })],
+      // Diabetes: DET01 mujer positivo, DET25 hombre positivo, DET50 mujer negativo, DET58 hombre
+      // negativo; hipertensión: DET02, DET26, DET51, DET59 in the same order.
+      sis: [
+        sis(U1, "12", 3, { DET01: 1, DET25: 0, DET50: 2, DET58: 0, DET02: 0, DET26: 0, DET51: 1, DET59: 1 }),
+        sis(N1, "18", 3, { DET01: 0, DET25: 0, DET50: 0, DET58: 1, DET02: 0, DET26: 0, DET51: 0, DET59: 0 }),
+        sis(U1, "12", 2, { DET01: 5, DET25: 5, DET50: 20, DET58: 20, DET02: 10, DET26: 10, DET51: 15, DET59: 15 }),
+      ],
       poblacion: [
         pob(U1, "Hombres", "20-24", 100), pob(U1, "Mujeres", "20-24", 150),
         pob(U1, "Hombres", "15-19", 500), // under 20: not in the denominator
         pob(N1, "Mujeres", "85+", 25),
       ],
     });
-    // March only (ventana mes; February is outside): detecciones = 3 + 2 + 1 + 0 = 6;
+    // March only (ventana mes; February is outside): detecciones = U1 (1 + 2) + (1 + 1) + N1 1 = 6;
     // adults 20+ = 100 + 150 + 25 = 275, two detections each → 550.
     // 6 / 550 × 100 × 366 / 31 (days of the 12 months to March 2024 / days of March) = 12.879… → 12.9
     expect(terms(pick(rows, "53f", "nacional"))).toEqual({ numerador: "6", denominador: "550", valor: "12.9" });

@@ -255,19 +255,23 @@ describe("resultado: 113 days from start to notification of emergencies", () => 
 });
 
 describe("impacto: 148 malnutrition (SDG 2.2.2) from the SIS", () => {
-  const sis = (c: string, ent: string, mes: number, nut01: number, nut03: number, nut04: number) =>
-    ({ CLAVE_ENTIDAD: ent, CLAVE_MUNICIPIO: "001", CLUES: c, MES: mes, ANIO: 2024, NUT01: nut01, NUT03: nut03, NUT04: nut04 });
+  // Weight-for-height of children 2–4 (SIS 2024, apartado 041): CEN72 normal, CEN78 desnutrición
+  // moderada, CNE02 sobrepeso, CEN97 obesidad.
+  const sis = (c: string, ent: string, mes: number, normal: number, moderada: number, sobrepeso: number, obesidad: number) =>
+    ({ CLAVE_ENTIDAD: ent, CLAVE_MUNICIPIO: "001", CLUES: c, MES: mes, ANIO: 2024, CEN72: normal, CEN78: moderada, CNE02: sobrepeso, CEN97: obesidad });
   it("adds wasting and overweight over the children evaluated", async () => {
     const at = await run(["148"], {
       sis: [
-        sis("GRIMB000002", "12", 3, 200, 6, 14),
-        sis("GRIMB000002", "12", 2, 100, 50, 50), // February: outside the month
-        sis("NTIMB000003", "18", 3, 100, 2, 3),
+        sis("GRIMB000002", "12", 3, 170, 6, 10, 14),
+        sis("GRIMB000002", "12", 2, 0, 50, 0, 50), // February: outside the month
+        sis("NTIMB000003", "18", 3, 90, 2, 5, 3),
       ],
     });
-    // centro de salud Guerrero: (6 + 14) / 200 × 100 = 10.0
+    // Wasting (< −2 DE) is moderada + grave, overweight (> +2 DE) is the SIS's obesidad; the SIS's
+    // sobrepeso (+1 to +1.99 DE) is evaluated but not in the numerator.
+    // centro de salud Guerrero: (6 + 14) / (170 + 6 + 10 + 14 = 200) × 100 = 10.0
     expect(at("148", "clues", "GRIMB000002")).toMatchObject({ numerador: "20", denominador: "200", valor: "10.0" });
-    // Nayarit: (2 + 3) / 100 × 100 = 5.0
+    // Nayarit: (2 + 3) / (90 + 2 + 5 + 3 = 100) × 100 = 5.0
     expect(at("148", "entidad", "18")).toMatchObject({ numerador: "5", denominador: "100", valor: "5.0" });
     // National: 25 / 300 × 100 = 8.333 → 8.3
     expect(at("148", "nacional")).toMatchObject({ numerador: "25", denominador: "300", valor: "8.3" });

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { buildCatalog, type Problem } from "../../src/index.js";
 
 const sourcesDir = join(__dirname, "..", "..", "indicators", "sources");
-const sources = readdirSync(sourcesDir).filter((f) => f.endsWith(".yaml")).map((f) => ({ path: `sources/${f}`, text: readFileSync(join(sourcesDir, f), "utf8") }));
+// sources/ with its subfolders: the SIS dictionaries (sources/sis/*.yaml) and DGIS's list (*.csv).
+const sources = (readdirSync(sourcesDir, { recursive: true }) as string[]).filter((f) => /\.(yaml|csv)$/.test(f)).map((f) => ({ path: `sources/${f}`, text: readFileSync(join(sourcesDir, f), "utf8") }));
 
 const HEAD = `nombre: Prueba
 dimension: impacto

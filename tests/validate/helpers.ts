@@ -17,7 +17,7 @@ export function cases(): string[] {
 
 function yamlIn(dir: string, prefix = ""): CatalogText[] {
   return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".yaml"))
+    .filter((f) => /\.(yaml|csv)$/.test(f)) // CSV: variable lists beside the SIS dictionaries
     .sort()
     .map((f) => ({ path: `${prefix}${f}`, text: readFileSync(join(dir, f), "utf8") }));
 }

@@ -17,7 +17,10 @@ describe("masb schema", () => {
     const ind = (JSON.parse((await runCli(["schema"])).stdout) as Json).definitions.indicador as Json;
     expect(Object.keys(ind.properties)).toEqual(Object.keys(indicadorSchema.shape));
     expect(ind.additionalProperties).toBe(false);
-    expect(ind.required).toEqual(expect.arrayContaining(["id", "nombre", "dimension", "componentes", "fases", "unidad", "numerador", "sentido", "fuente", "metodo"]));
+    expect(ind.required).toEqual(expect.arrayContaining(["id", "nombre", "dimension", "componentes", "fases", "unidad", "sentido", "fuente", "metodo"]));
+    // numerador is required unless the indicator is no_calculable: zod checks that (superRefine), JSON Schema cannot say it
+    expect(ind.required).not.toContain("numerador");
+    expect(Object.keys(ind.properties.no_calculable.properties)).toEqual(["motivo", "fuente_posible"]);
     expect(ind.properties.unidad.enum).toEqual([...UNIDADES]);
     expect(ind.properties.componentes.items.enum).toEqual([...COMPONENTES]);
     expect(ind.properties.unidad.description).toMatch(/porcentaje/);

@@ -4,8 +4,9 @@ import { COMPONENTES, DIMENSIONES, UNIVERSOS } from "../../catalog/schema.js";
 import { IMPLEMENTED_METHODS } from "../../engine/compute.js";
 import { catalogOrExit, EXIT, type CommandModule, type Io } from "../shared.js";
 
-/** "calculable", or why not yet: a method the engine does not implement. */
+/** "calculable", or why not: not computable from the declared sources, or a method the engine does not implement. */
 export function computability(i: Indicator): string {
+  if (i.noCalculable) return "no calculable (ver abajo)";
   const m = i.def.calculo?.metodo;
   return m && !IMPLEMENTED_METHODS.has(m) ? `método pendiente: ${m}` : "calculable";
 }
@@ -25,8 +26,16 @@ async function runList(io: Io, o: Record<string, string | undefined>): Promise<n
   const head = ["id", "nombre", "dimension", "componentes", "fases", "unidad", "universo", "fuentes", "alias", "calculo"];
   const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
   for (const line of [head, ...body]) io.stdout.write(`${line.map((c, k) => c.padEnd(widths[k])).join("  ").trimEnd()}\n`);
-  const pending = body.filter((b) => b[9] !== "calculable").length;
-  io.stderr.write(`${rows.length} indicadores${pending ? ` (${pending} con método pendiente)` : ""}\n`);
+  // Why each one cannot be computed, and which source could: the reason is too long for a column.
+  const reasons = rows.filter((i) => i.noCalculable);
+  if (reasons.length) {
+    io.stdout.write("\nno calculables con las fuentes declaradas:\n");
+    for (const i of reasons) io.stdout.write(`  ${i.id}: ${i.noCalculable!.motivo}${i.noCalculable!.fuentePosible ? ` Fuente posible: ${i.noCalculable!.fuentePosible}.` : ""}\n`);
+  }
+  const notComputable = rows.filter((i) => i.noCalculable).length;
+  const pending = body.filter((b) => b[9] !== "calculable").length - notComputable;
+  const notes = [notComputable ? `${notComputable} no calculables con las fuentes declaradas` : "", pending ? `${pending} con método pendiente` : ""].filter(Boolean);
+  io.stderr.write(`${rows.length} indicadores${notes.length ? ` (${notes.join("; ")})` : ""}\n`);
   io.stderr.write(`universos: ${UNIVERSOS.map((u) => `${u} = ${universeInWords(u)}`).join("; ")}\n`);
   return EXIT.ok;
 }

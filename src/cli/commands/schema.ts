@@ -6,7 +6,7 @@ export const schemaCommand: CommandModule = (program, io, setCode) => {
   program
     .command("schema")
     .description("imprime el JSON Schema de un archivo de indicador (o de fuente), para que el editor valide y complete el YAML")
-    .addOption(new Option("--tipo <tipo>", "qué archivo describe").choices(["indicador", "fuente"]).default("indicador"))
+    .addOption(new Option("--tipo <tipo>", "qué archivo describe").choices(["indicador", "fuente", "diccionario"]).default("indicador"))
     .action((o: { tipo: SchemaKind }) => {
       io.stdout.write(`${JSON.stringify(catalogJsonSchema(o.tipo), null, 2)}\n`);
       setCode(EXIT.ok);
