@@ -7,6 +7,7 @@ import { readSource, type Chunks, type FileProblem, type Rejection, type RowSink
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
+import { KeyHasher, SeenKeys } from "./keys.js";
 import { Bucket, SourceStore } from "./store.js";
 
 /** One input of a source: a name for messages and a way to get its bytes or text, once. */
@@ -264,6 +265,10 @@ export interface FileOutcome {
  * (by its key, or the aggregates' key overrides), buckets it by period, checks duplicate
  * keys, and hands it to the source's compiled accumulator. Built once per source; used here
  * and in worker threads alike, so both produce the same partial sums.
+ *
+ * The natural keys of records (`llave`) are remembered across every file it reads, in the
+ * order it reads them, until `forgetKeys()`: a source's files must be read by one reader,
+ * in reading order, for a duplicate in a later file to be found (and named the same way).
  */
 export class SourceReader {
   private readonly attach: (row: unknown[]) => number | Unplaced;
@@ -275,6 +280,12 @@ export class SourceReader {
   private readonly used: boolean[];
   /** Nodes its store holds: the hierarchy's nodes down to the finest level its keys attach to. */
   readonly nNodes: number;
+  /** `llave`: the positions of its columns (empty for the whole record), or null without one. */
+  private readonly keyColumns: number[] | null;
+  private readonly keyHeaders: string;
+  private readonly hasher = new KeyHasher();
+  /** The keys of the records read since the last `forgetKeys()`. */
+  private seenKeys: SeenKeys | null = null;
 
   constructor(readonly sp: SourcePlan, readonly hierarchy: Hierarchy) {
     const source = sp.source;
@@ -288,6 +299,14 @@ export class SourceReader {
     this.period = periodOf(source);
     this.accumulate = compileAccumulator(sp);
     this.nNodes = storeNodes(sp, hierarchy);
+    const llave = source.def.llave;
+    this.keyColumns = llave === undefined ? null : llave === "renglon" ? [] : llave.map((c) => source.index.get(c)!);
+    this.keyHeaders = Array.isArray(llave) ? llave.map((c) => originalName(source, c)).join("/") : "";
+  }
+
+  /** Drops the keys read so far (their memory with them): the source's last file has been read. */
+  forgetKeys(): void {
+    this.seenKeys = null;
   }
 
   async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks): Promise<FileOutcome> {
@@ -319,6 +338,9 @@ export class SourceReader {
     let sentKey = NaN;
     let sentNow: Uint8Array | null = null;
     let raw: string[] = [];
+    const reader = this;
+    const seenKeys = this.keyColumns ? (this.seenKeys ??= new SeenKeys()) : null;
+    seenKeys?.startFile(file);
     const reject = (code: string, reason: string, column?: string, value?: string): void => {
       rejectedLine = lastLine;
       lastNode = -1;
@@ -357,6 +379,11 @@ export class SourceReader {
               return reject("MASB_CLAVE_DUPLICADA", `renglón duplicado: ya hubo uno con ${source.def.unico!.join(", ")} = ${unique.map((i) => row[i]).join(", ")} en el periodo`);
             }
             set.add(k);
+          }
+          // Last of the checks, so that only accepted records (out of scope included) hold a key.
+          if (seenKeys) {
+            const first = reader.firstOccurrence(seenKeys, row, fields, line);
+            if (first >= 0) return reject("MASB_REGISTRO_DUPLICADO", reader.duplicateReason(seenKeys, first, row), ...reader.keyCell(row));
           }
           lastNode = at;
           nodes[0] = at;
@@ -414,6 +441,41 @@ export class SourceReader {
       if (n > 0) (report.fueraDeAlcance ??= {})[labels[g]] = (report.fueraDeAlcance?.[labels[g]] ?? 0) + n;
     });
     return { report, latest, sent: sawRow ? sent : null };
+  }
+
+  /**
+   * Records the key of the record at `line`; returns the slot of an earlier record with the
+   * same key, or -1. A key with an empty part identifies nothing and is not recorded.
+   */
+  private firstOccurrence(seen: SeenKeys, row: unknown[], fields: string[], line: number): number {
+    const h = this.hasher;
+    const cols = this.keyColumns!;
+    h.start();
+    if (cols.length === 0) {
+      for (let i = 0; i < fields.length; i++) h.field(fields[i]);
+    } else {
+      for (let i = 0; i < cols.length; i++) {
+        const v = row[cols[i]];
+        if (v === null || v === undefined) return -1;
+        h.field(typeof v === "string" ? v : String(v));
+      }
+    }
+    h.end();
+    return seen.add(h.a, h.b, line);
+  }
+
+  private duplicateReason(seen: SeenKeys, first: number, row: unknown[]): string {
+    const where = `${seen.fileAt(first)}, línea ${seen.lineAt(first)}`;
+    if (this.keyColumns!.length === 0) return `registro duplicado: el mismo renglón, campo por campo, ya se leyó en ${where}; cada registro cuenta una vez`;
+    const [column, value] = this.keyCell(row);
+    return `registro duplicado: ${column} = ${value} ya se leyó en ${where}; cada registro cuenta una vez`;
+  }
+
+  /** The rejection's column and value: the key's header names and values, joined by `/`; none for the whole record. */
+  private keyCell(row: unknown[]): [string | undefined, string | undefined] {
+    const cols = this.keyColumns!;
+    if (cols.length === 0) return [undefined, undefined];
+    return [this.keyHeaders, cols.map((i) => keyText(row[i])).join("/")];
   }
 }
 
