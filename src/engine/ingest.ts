@@ -150,6 +150,11 @@ export interface FileTask {
   file: string;
   path: string;
   size: number;
+  /**
+   * Tasks with the same group are read by one thread, one after the other in index order,
+   * with one reader: the files of a source with a `llave`, whose keys are unique across them.
+   */
+  group?: string;
 }
 
 /** The partial sums of one bucket, as plain arrays (transferable). */
@@ -179,12 +184,13 @@ export interface FileRunner {
   threadsFor(tasks: FileTask[], requested: number | undefined): number;
   /**
    * Reads the tasks in `threads` threads, handing each file's partial sums to `on.partial`.
-   * With `on.local`, this thread is one of them: it reads files too, between messages.
+   * With `on.local`, this thread is one of them: it reads files too, between messages, a
+   * group of tasks (see `FileTask.group`; a task without one is a group of its own) at a time.
    */
   run(job: WorkerJob, tasks: FileTask[], threads: number, on: {
     partial(p: FilePartial): void;
     progress(e: ProgressEvent): void;
-    local?(task: FileTask): Promise<FilePartial>;
+    local?(tasks: FileTask[], each: (p: FilePartial) => void): Promise<void>;
   }): Promise<void>;
 }
 
@@ -509,6 +515,21 @@ export async function readPartial(
   return { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
 }
 
+/**
+ * Reads a group of tasks of one source (`FileTask.group`) in order with one reader, handing
+ * each file's partial to `each` as soon as it is read; then forgets the group's keys.
+ */
+export async function readGroup(
+  reader: SourceReader, tasks: FileTask[], open: (task: FileTask) => Chunks, progress: (task: FileTask, read: number) => void,
+  each: (p: FilePartial) => void, into?: SourceStore,
+): Promise<void> {
+  try {
+    for (const task of tasks) each(await readPartial(reader, task, open(task), (read) => progress(task, read), into));
+  } finally {
+    reader.forgetKeys();
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 
 /** The single pass: reads every needed source once and leaves rolled-up partial sums. */
@@ -678,8 +699,10 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   const order = [...plan.sources.keys()].sort().filter((n) => n !== cluesSource.name);
   for (const name of order) if (plan.sources.get(name)!.source.def.exige_reporte) reports.set(name, new Map());
   const inputs = order.flatMap((name) => (extract.get(name) ?? []).map((input) => ({ name, input })));
+  // The files of a source with a natural key go to one thread, in order: the key is unique across them.
+  const keyed = (name: string) => plan.sources.get(name)!.source.def.llave !== undefined;
   const tasks: FileTask[] | null = inputs.every((x) => x.input.path !== undefined)
-    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0 }))
+    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0, ...(keyed(x.name) ? { group: x.name } : {}) }))
     : null;
   const threads = options.runner && tasks && !options.strict && !traced ? options.runner.threadsFor(tasks, options.workers) : 1;
 
@@ -694,12 +717,12 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     await options.runner!.run(job, tasks!, threads, {
       progress: (e) => options.onProgress?.(e),
       // This thread reads too: one thread fewer to start, and one copy less of the plan and hierarchy in memory.
-      local(task) {
-        let reader = readers.get(task.source);
-        if (!reader) readers.set(task.source, (reader = new SourceReader(plan.sources.get(task.source)!, hierarchy)));
-        const input = inputs[task.index].input;
-        const progress = (read: number) => options.onProgress?.({ kind: "renglones", source: task.source, file: task.file, read });
-        return readPartial(reader, task, input.open(), progress, stores.get(task.source));
+      local(group, each) {
+        const source = group[0].source;
+        let reader = readers.get(source);
+        if (!reader) readers.set(source, (reader = new SourceReader(plan.sources.get(source)!, hierarchy)));
+        const progress = (task: FileTask, read: number) => options.onProgress?.({ kind: "renglones", source, file: task.file, read });
+        return readGroup(reader, group, (task) => inputs[task.index].input.open(), progress, each, stores.get(source));
       },
       partial(p) {
         // Sums are exact integers, so adding files in any order gives the same totals.
