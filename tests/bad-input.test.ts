@@ -12,9 +12,10 @@ import { runCli, tempExtract } from "./helpers.js";
  * Each folder under tests/fixtures/malos holds one bad input (a file of the extract) and, in
  * `esperado.json`, what masb must say about it: the rejection code, line and column, or the
  * file problem, and the read / accepted / rejected counts. The CLUES catalog comes from `_base`.
- * Optionally `todos_los_rechazos` lists every rejection of the file in order (code, line,
- * column) and `todos_los_problemas` every file problem (code, line, fatal, and a piece of the
- * message), so that a case can pin the line numbers after the bad spot too.
+ * Optionally `motivo` is a piece of the first rejection's reason, `todos_los_rechazos` lists
+ * every rejection of the file in order (code, line, column) and `todos_los_problemas` every
+ * file problem (code, line, fatal, and a piece of the message), so that a case can pin the
+ * line numbers after the bad spot too.
  */
 interface Expected {
   descripcion: string;
@@ -24,6 +25,8 @@ interface Expected {
   linea?: number;
   columna?: string;
   valor?: string;
+  /** A piece of the first rejection's reason (where a duplicate's first occurrence is, say). */
+  motivo?: string;
   problema?: string;
   fatal?: boolean;
   leidos: number;
@@ -57,6 +60,7 @@ describe.each(cases)("bad input %s", (name) => {
       if (expected.linea !== undefined && !expected.problema) expect(first.line).toBe(expected.linea);
       if (expected.columna) expect(first.column).toBe(expected.columna);
       if (expected.valor) expect(first.value).toBe(expected.valor);
+      if (expected.motivo) expect(first.reason).toContain(expected.motivo);
     } else {
       expect(rejections.filter((r) => r.file === expected.archivo)).toEqual([]);
     }
