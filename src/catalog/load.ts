@@ -208,7 +208,7 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
   }
   if (def.llave && def.rol) {
     // The hierarchy's sources are read apart, with a check of their own: one row per CLUES.
-    problems.push({ code: "MASB_ESQUEMA", severity: "error", ...positionAt(doc, [...prefix, "llave"]), message: `la fuente '${def.fuente}' (rol ${def.rol}) no lleva 'llave': cada CLUES ya debe aparecer una sola vez en ella` });
+    problems.push({ code: "MASB_ESQUEMA", severity: "error", ...positionAt(doc, [...prefix, "llave"], true), message: `la fuente '${def.fuente}' (rol ${def.rol}) no lleva 'llave': cada CLUES ya debe aparecer una sola vez en ella` });
   }
   const scope: Scope = { columns };
   let incluir: Node | undefined;
