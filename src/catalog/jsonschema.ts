@@ -42,6 +42,8 @@ const DESCRIPTIONS: Record<SchemaKind, Record<string, string>> = {
     formato: "Delimitador, codificación, encabezado y nulos del archivo.",
     clave: "Cómo se liga un renglón a la jerarquía; se prueban en orden.",
     periodo: "Columna(s) que dan el periodo: { fecha } o { anio, mes } o { anio }.",
+    unico: "Columnas que no se repiten dentro de un periodo de un archivo (fuentes agregadas: CLUES + mes).",
+    llave: "Lo que identifica un registro, único en todos los archivos de la fuente: [id], [clues, folio] o renglon (el renglón entero, sin folio).",
     columnas: "Columnas: nombre lógico, tipo y nombre original en el archivo.",
   },
 };
