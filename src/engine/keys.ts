@@ -5,8 +5,8 @@
  *
  * A key is kept as a 64-bit hash, never as its text: two 32-bit hashes of different
  * construction (MurmurHash3's mixing and xxHash32's) over the key's fields, in an
- * open-addressing table of typed arrays, 14 bytes a slot, at most half full. A national SINAC
- * year (1.8 M births, 64 fields each) takes 4 M slots, 56 MB, whatever the length of its rows.
+ * open-addressing table of 12 bytes a slot, at most half full. A national SINAC year (1.8 M
+ * births, 64 fields each) takes 4 M slots, 50 MB, whatever the length of its rows.
  *
  * Two different keys with the same 64 bits would make the second record a false duplicate.
  * For n keys the chance that any pair collides is about n² / 2⁶⁵: 1.1 × 10⁻⁷ for 2 million
@@ -16,7 +16,6 @@
  */
 
 const EMPTY = 0;
-const MAX_FILES = 0xffff;
 
 /**
  * Hashes a key field by field into two 32-bit lanes. Each field is fed as 32-bit words of two
@@ -79,25 +78,27 @@ export class KeyHasher {
 
 /**
  * A set of 64-bit key hashes, each with where it was first seen (file and line), across every
- * file of one source in reading order. Linear probing; doubles when half full.
+ * file of one source in reading order. Open addressing with linear probing over one
+ * `Int32Array` of 3 words a slot (the two halves of the hash and a position), so that a probe
+ * touches one cache line; it doubles when half full.
+ *
+ * A position is the line plus the lines of the files before it (each file's last line with a
+ * key), so one 32-bit word says both; `startFile` records where each file begins.
  */
 export class SeenKeys {
-  private ha: Int32Array;
-  private hb: Int32Array;
-  /** Line of the first occurrence; 0 marks an empty slot (lines start at 1). */
-  private lines: Uint32Array;
-  private fileOf: Uint16Array;
+  private slots: Int32Array;
   private mask: number;
   private count = 0;
   private readonly files: string[] = [];
+  /** Position before each file's first line. */
+  private readonly bases: number[] = [];
+  private base = 0;
+  private lastLine = 0;
 
   constructor(capacity = 1024) {
     let cap = 16;
     while (cap < capacity) cap *= 2;
-    this.ha = new Int32Array(cap);
-    this.hb = new Int32Array(cap);
-    this.lines = new Uint32Array(cap);
-    this.fileOf = new Uint16Array(cap);
+    this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
   }
 
@@ -106,62 +107,76 @@ export class SeenKeys {
     return this.count;
   }
 
-  /** Bytes its arrays take. */
+  /** Bytes its table takes. */
   get bytes(): number {
-    return (this.mask + 1) * 14;
+    return this.slots.byteLength;
   }
 
   /** The keys added from now on were read in this file. */
   startFile(name: string): void {
+    this.base += this.lastLine;
+    this.lastLine = 0;
     this.files.push(name);
+    this.bases.push(this.base);
   }
 
   /**
-   * Adds the key hashed as (a, b), read at `line` of the current file. Returns -1 when it is
-   * new, else the slot of its first occurrence (see `lineAt`, `fileAt`).
+   * Adds the key hashed as (a, b), read at `line` (1 or more) of the current file. Returns -1
+   * when it is new, else the slot of its first occurrence (see `lineAt`, `fileAt`).
    */
   add(a: number, b: number, line: number): number {
+    const slots = this.slots;
     let i = a & this.mask;
     for (;;) {
-      const at = this.lines[i];
-      if (at === EMPTY) break;
-      if (this.ha[i] === a && this.hb[i] === b) return i;
+      const at = i * 3;
+      if (slots[at + 2] === EMPTY) break;
+      if (slots[at] === a && slots[at + 1] === b) return i;
       i = (i + 1) & this.mask;
     }
-    this.ha[i] = a;
-    this.hb[i] = b;
-    this.lines[i] = line;
-    this.fileOf[i] = Math.min(this.files.length - 1, MAX_FILES);
+    const at = i * 3;
+    slots[at] = a;
+    slots[at + 1] = b;
+    slots[at + 2] = this.base + line;
+    if (line > this.lastLine) this.lastLine = line;
     if (++this.count * 2 > this.mask + 1) this.grow();
     return -1;
   }
 
   lineAt(slot: number): number {
-    return this.lines[slot];
+    const pos = this.slots[slot * 3 + 2] >>> 0;
+    return pos - this.bases[this.fileIndex(pos)];
   }
 
-  /** The file of a first occurrence (beyond 65 535 files of one source: "un archivo anterior"). */
   fileAt(slot: number): string {
-    const f = this.fileOf[slot];
-    return f === MAX_FILES && this.files.length - 1 > MAX_FILES ? "un archivo anterior" : this.files[f];
+    return this.files[this.fileIndex(this.slots[slot * 3 + 2] >>> 0)];
+  }
+
+  /** The last file whose first position is before `pos`. */
+  private fileIndex(pos: number): number {
+    let lo = 0;
+    let hi = this.bases.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bases[mid] < pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   private grow(): void {
-    const { ha, hb, lines, fileOf } = this;
+    const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    this.ha = new Int32Array(cap);
-    this.hb = new Int32Array(cap);
-    this.lines = new Uint32Array(cap);
-    this.fileOf = new Uint16Array(cap);
-    this.mask = cap - 1;
-    for (let j = 0; j < lines.length; j++) {
-      if (lines[j] === EMPTY) continue;
-      let i = ha[j] & this.mask;
-      while (this.lines[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.ha[i] = ha[j];
-      this.hb[i] = hb[j];
-      this.lines[i] = lines[j];
-      this.fileOf[i] = fileOf[j];
+    const slots = new Int32Array(cap * 3);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j += 3) {
+      if (old[j + 2] === EMPTY) continue;
+      let i = old[j] & mask;
+      while (slots[i * 3 + 2] !== EMPTY) i = (i + 1) & mask;
+      slots[i * 3] = old[j];
+      slots[i * 3 + 1] = old[j + 1];
+      slots[i * 3 + 2] = old[j + 2];
     }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
