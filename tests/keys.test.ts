@@ -53,14 +53,14 @@ describe("natural keys (llave): the set of keys already read", () => {
     expect([seen.fileAt(three), seen.lineAt(three)]).toEqual(["b.csv", 900]);
   });
 
-  it("keeps every key, and where it was first read, as the table grows from 16 slots to 32 768", () => {
+  it("keeps every key, and where it was first read, as the table grows from 16 slots to 16 384", () => {
     const seen = new SeenKeys(16);
     seen.startFile("EGRESOS_2024.txt");
-    // 10 000 IDs on lines 2 … 10 001: the table doubles whenever it is half full, so it ends
-    // at 32 768 slots (10 000 > 16 384 / 2), 12 bytes each.
+    // 10 000 IDs on lines 2 … 10 001: the table doubles whenever it is over three quarters
+    // full, so it ends at 16 384 slots (8 192 × 3/4 = 6 144 < 10 000 ≤ 12 288), 12 bytes each.
     for (let id = 1; id <= 10_000; id++) expect(seen.add(...hashOf([String(id)]), id + 1)).toBe(-1);
     expect(seen.size).toBe(10_000);
-    expect(seen.bytes).toBe(32_768 * 12);
+    expect(seen.bytes).toBe(16_384 * 12);
     for (let id = 1; id <= 10_000; id++) {
       const first = seen.add(...hashOf([String(id)]), 20_000);
       expect(seen.lineAt(first)).toBe(id + 1);
