@@ -36,6 +36,19 @@ describe("natural keys (llave): the set of keys already read", () => {
     expect(seen.size).toBe(3);
   });
 
+  it("makes room at once for the keys announced, and keeps the ones it had", () => {
+    const seen = new SeenKeys(16);
+    seen.startFile("sinac_2024.csv");
+    seen.add(...hashOf(["a"]), 2);
+    // 1 000 keys need 2 048 slots: 1 024 hold at most 768 (three quarters).
+    seen.reserve(1000);
+    expect(seen.bytes).toBe(2048 * 12);
+    seen.reserve(10);
+    expect(seen.bytes).toBe(2048 * 12);
+    const first = seen.add(...hashOf(["a"]), 9);
+    expect([seen.fileAt(first), seen.lineAt(first)]).toEqual(["sinac_2024.csv", 2]);
+  });
+
   it("names the right file after files that held no key, and lines past the first file's last", () => {
     const seen = new SeenKeys();
     seen.startFile("a.csv");

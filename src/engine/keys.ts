@@ -144,6 +144,13 @@ export class SeenKeys {
     return -1;
   }
 
+  /** Makes room for `keys` keys in all, at once, if the table is smaller than that needs. */
+  reserve(keys: number): void {
+    let cap = this.mask + 1;
+    while (keys * 4 > cap * 3) cap *= 2;
+    if (cap > this.mask + 1) this.rehash(cap);
+  }
+
   lineAt(slot: number): number {
     const pos = this.slots[slot * 3 + 2] >>> 0;
     return pos - this.bases[this.fileIndex(pos)];
@@ -166,8 +173,11 @@ export class SeenKeys {
   }
 
   private grow(): void {
+    this.rehash((this.mask + 1) * 2);
+  }
+
+  private rehash(cap: number): void {
     const old = this.slots;
-    const cap = (this.mask + 1) * 2;
     const slots = new Int32Array(cap * 3);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 3) {
