@@ -776,9 +776,9 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       const sp = plan.sources.get(name)!;
       const store = stores.get(name)!;
       const reader = new SourceReader(sp, hierarchy);
-      const inputs = extract.get(name) ?? [];
-      let ahead = inputs.every((i) => i.size !== undefined) ? inputs.reduce((sum, i) => sum + i.size!, 0) : undefined;
-      for (const input of inputs) {
+      const files = extract.get(name) ?? [];
+      let ahead = files.every((f) => f.size !== undefined) ? files.reduce((sum, f) => sum + f.size!, 0) : undefined;
+      for (const input of files) {
         options.onProgress?.({ kind: "archivo", source: name, file: input.name });
         const out = await reader.read(input.name, input.open(), store, {
           reject: (r) => emitReject(name, r),

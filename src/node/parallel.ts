@@ -95,7 +95,7 @@ function crew(reject: (e: unknown) => void, finished: () => void) {
  * order), every other task alone; biggest first (so that the last to finish is a small one),
  * ties in reading order.
  */
-export function taskGroups(tasks: FileTask[]): FileTask[][] {
+function taskGroups(tasks: FileTask[]): FileTask[][] {
   const groups: FileTask[][] = [];
   const byName = new Map<string, FileTask[]>();
   for (const t of [...tasks].sort((a, b) => a.index - b.index)) {
