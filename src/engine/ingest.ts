@@ -358,7 +358,8 @@ export class SourceReader {
       chunks = countingBytes(chunks, (before) => {
         if (sized || before < SIZING_SAMPLE_BYTES) return;
         sized = true;
-        seenKeys.reserve(seenKeys.size + Math.ceil(((bytesAhead - before) * rowsSeen) / before));
+        // A tenth more than the estimate: rows further on may be shorter.
+        seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
       });
     }
     const reject = (code: string, reason: string, column?: string, value?: string): void => {

@@ -5,9 +5,9 @@
  *
  * A key is kept as a 64-bit hash, never as its text: two 32-bit hashes of different
  * construction (MurmurHash3's mixing and xxHash32's) over the key's fields, in an
- * open-addressing table of 12 bytes a slot, at most three quarters full: 16 to 32 bytes a key,
- * whatever the length of its rows. A national SINAC year (1.8 M births, 64 fields each) takes
- * 4 M slots, 50 MB.
+ * open-addressing table of 12 bytes a slot, at most three quarters full: 16 to 24 bytes a key,
+ * whatever the length of its rows; sized from the first megabyte of a file (`reserve`), about
+ * 18. A national SINAC year (1.8 M births, 64 fields each) takes about 32 MB.
  *
  * Two different keys with the same 64 bits would make the second record a false duplicate.
  * For n keys the chance that any pair collides is about n² / 2⁶⁵: 1.1 × 10⁻⁷ for 2 million
@@ -81,15 +81,15 @@ export class KeyHasher {
  * A set of 64-bit key hashes, each with where it was first seen (file and line), across every
  * file of one source in reading order. Open addressing with linear probing over one
  * `Int32Array` of 3 words a slot (the two halves of the hash and a position), so that a probe
- * touches one cache line; it doubles when three quarters full (measured as fast as doubling
- * when half full, with half the slots for 1.5 or 3 million keys).
+ * touches one cache line. Any number of slots (the home slot is the hash modulo their count),
+ * so that `reserve` sizes it to what the keys need; past three quarters full it grows by half.
  *
  * A position is the line plus the lines of the files before it (each file's last line with a
  * key), so one 32-bit word says both; `startFile` records where each file begins.
  */
 export class SeenKeys {
   private slots: Int32Array;
-  private mask: number;
+  private cap: number;
   private count = 0;
   private readonly files: string[] = [];
   /** Position before each file's first line. */
@@ -98,10 +98,8 @@ export class SeenKeys {
   private lastLine = 0;
 
   constructor(capacity = 1024) {
-    let cap = 16;
-    while (cap < capacity) cap *= 2;
-    this.slots = new Int32Array(cap * 3);
-    this.mask = cap - 1;
+    this.cap = Math.max(16, capacity);
+    this.slots = new Int32Array(this.cap * 3);
   }
 
   /** Keys held. */
@@ -128,27 +126,27 @@ export class SeenKeys {
    */
   add(a: number, b: number, line: number): number {
     const slots = this.slots;
-    let i = a & this.mask;
+    const cap = this.cap;
+    let i = (a & 0x7fffffff) % cap;
     for (;;) {
       const at = i * 3;
       if (slots[at + 2] === EMPTY) break;
       if (slots[at] === a && slots[at + 1] === b) return i;
-      i = (i + 1) & this.mask;
+      if (++i === cap) i = 0;
     }
     const at = i * 3;
     slots[at] = a;
     slots[at + 1] = b;
     slots[at + 2] = this.base + line;
     if (line > this.lastLine) this.lastLine = line;
-    if (++this.count * 4 > (this.mask + 1) * 3) this.grow();
+    if (++this.count * 4 > cap * 3) this.rehash(Math.ceil(cap * 1.5));
     return -1;
   }
 
-  /** Makes room for `keys` keys in all, at once, if the table is smaller than that needs. */
+  /** Makes room for `keys` keys in all (three quarters of the slots), at once, if it has less. */
   reserve(keys: number): void {
-    let cap = this.mask + 1;
-    while (keys * 4 > cap * 3) cap *= 2;
-    if (cap > this.mask + 1) this.rehash(cap);
+    const need = Math.ceil((keys * 4) / 3);
+    if (need > this.cap) this.rehash(need);
   }
 
   lineAt(slot: number): number {
@@ -172,23 +170,18 @@ export class SeenKeys {
     return lo;
   }
 
-  private grow(): void {
-    this.rehash((this.mask + 1) * 2);
-  }
-
   private rehash(cap: number): void {
     const old = this.slots;
     const slots = new Int32Array(cap * 3);
-    const mask = cap - 1;
     for (let j = 0; j < old.length; j += 3) {
       if (old[j + 2] === EMPTY) continue;
-      let i = old[j] & mask;
-      while (slots[i * 3 + 2] !== EMPTY) i = (i + 1) & mask;
+      let i = (old[j] & 0x7fffffff) % cap;
+      while (slots[i * 3 + 2] !== EMPTY) if (++i === cap) i = 0;
       slots[i * 3] = old[j];
       slots[i * 3 + 1] = old[j + 1];
       slots[i * 3 + 2] = old[j + 2];
     }
     this.slots = slots;
-    this.mask = mask;
+    this.cap = cap;
   }
 }
