@@ -12,9 +12,10 @@ import { runCli, tempExtract } from "./helpers.js";
  * Each folder under tests/fixtures/malos holds one bad input (a file of the extract) and, in
  * `esperado.json`, what masb must say about it: the rejection code, line and column, or the
  * file problem, and the read / accepted / rejected counts. The CLUES catalog comes from `_base`.
- * Optionally `motivo`, a piece of the first rejection's reason; `todos_los_rechazos` lists every rejection of the file in order (code, line,
- * column) and `todos_los_problemas` every file problem (code, line, fatal, and a piece of the
- * message), so that a case can pin the line numbers after the bad spot too.
+ * Optionally `motivo` is a piece of the first rejection's reason, `todos_los_rechazos` lists
+ * every rejection of the file in order (code, line, column) and `todos_los_problemas` every
+ * file problem (code, line, fatal, and a piece of the message), so that a case can pin the
+ * line numbers after the bad spot too.
  */
 interface Expected {
   descripcion: string;
@@ -24,7 +25,7 @@ interface Expected {
   linea?: number;
   columna?: string;
   valor?: string;
-  /** A piece of the rejection's reason (`¿quiso decir GRIMB000002?`). */
+  /** A piece of the first rejection's reason (`¿quiso decir GRIMB000002?`, where a duplicate's first occurrence is). */
   motivo?: string;
   problema?: string;
   fatal?: boolean;

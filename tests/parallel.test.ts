@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,6 +12,19 @@ import { runCli } from "./helpers.js";
 const dir = mkdtempSync(join(tmpdir(), "masb-par-"));
 const extract = generate(join(dir, "x"), { units: 600, scale: 0.02, quiet: true });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Duplicate records across files, which only a thread that reads all of a source's files in
+// order can find: SINAC copied under a second name (every record of the copy is a duplicate),
+// the first 5 deaths of DEFUN_2024 also in a DEFUN_2023 (read first: DEFUN_2024's lines 2–6
+// are the duplicates), and a second discharges file that repeats the discharge of line 2 of
+// the first (ID 1, same date).
+const at = (name: string) => join(extract.dir, name);
+copyFileSync(at("sinac_2024.csv"), at("sinac_2024_copia.csv"));
+const defun = readFileSync(at("DEFUN_2024.csv"), "utf8").split("\n");
+writeFileSync(at("DEFUN_2023.csv"), `${defun.slice(0, 6).join("\n")}\n`);
+const egresos = readFileSync(at("EGRESOS_2024.txt"), "utf8").split("\n");
+writeFileSync(at("EGRESOS_2024_b.txt"), `${egresos[0]}\n${egresos[1]}\n${egresos[1].replace(/^1\|/, "900001|")}\n`);
+const ADDED = 3;
 
 async function run(workers: number) {
   const catalog = await loadCatalog();
@@ -51,6 +64,24 @@ describe("worker threads", () => {
     for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
   });
 
+  it("reject the same duplicate records, across files, as one thread does", async () => {
+    const one = await run(1);
+    const two = await run(2);
+    expect(two.rejections).toEqual(one.rejections);
+    const duplicates = (file: string) => two.rejections.filter((r) => r.file === file && r.code === "MASB_REGISTRO_DUPLICADO");
+    // The copy of SINAC: every record it has is in the original, so all are turned down (the
+    // broken quote at its end for its quote, the rest as duplicates).
+    const sinac = two.result.files.find((f) => f.file === "sinac_2024.csv")!;
+    const copia = two.result.files.find((f) => f.file === "sinac_2024_copia.csv")!;
+    expect(copia).toMatchObject({ read: sinac.read, accepted: 0, rejected: sinac.read });
+    expect(duplicates("sinac_2024_copia.csv").length).toBe(sinac.accepted);
+    expect(duplicates("sinac_2024.csv")).toEqual([]);
+    // DEFUN_2024's lines 2–6 were read first in DEFUN_2023, at the same lines.
+    expect(duplicates("DEFUN_2024.csv").map((r) => [r.line, r.reason.includes(`DEFUN_2023.csv, línea ${r.line}`)])).toEqual([[2, true], [3, true], [4, true], [5, true], [6, true]]);
+    // the key is ID and discharge date (the third field of the repeated line)
+    expect(duplicates("EGRESOS_2024_b.txt").map((r) => [r.line, r.column, r.value, r.reason.includes("EGRESOS_2024.txt, línea 2")])).toEqual([[2, "ID/EGRESO", `1/${egresos[1].split("|")[2]}`, true]]);
+  });
+
   it("write byte-identical CSV, NDJSON and rejections from the CLI, reading and evaluating in threads", async () => {
     for (const format of ["csv", "ndjson"]) {
       const out = (w: number) => join(dir, `w${w}.${format}`);
@@ -66,7 +97,7 @@ describe("worker threads", () => {
 
   it("still open every file exactly once", async () => {
     const { opens } = await run(2);
-    expect(opens.size).toBe(extract.files.length);
+    expect(opens.size).toBe(extract.files.length + ADDED);
     for (const [file, n] of opens) expect(n, file).toBe(1);
   });
 });

@@ -44,6 +44,8 @@ const DESCRIPTIONS: Record<SchemaKind, Record<string, string>> = {
     formato: "Delimitador, codificación, encabezado y nulos del archivo.",
     clave: "Cómo se liga un renglón a la jerarquía; se prueban en orden.",
     periodo: "Columna(s) que dan el periodo: { fecha } o { anio, mes } o { anio }.",
+    unico: "Columnas que no se repiten dentro de un periodo de un archivo (fuentes agregadas: CLUES + mes).",
+    llave: "Lo que identifica un registro, único en todos los archivos de la fuente: [id], [clues, folio] o renglon (el renglón entero, sin folio).",
     columnas: "Columnas: nombre lógico, tipo y nombre original en el archivo.",
     fuera_de_operacion: "Catálogo CLUES: condición de las unidades cerradas; una cerrada sin renglones propios en la ventana no se reporta.",
     fecha_baja: "Catálogo CLUES: columna (tipo fecha) con la fecha efectiva de baja; antes de ella la unidad cuenta como abierta.",

@@ -206,6 +206,19 @@ function loadSource(def: FuenteDef, doc: YamlDoc, prefix: (string | number)[], p
     mustExist(def.periodo.mes, [...prefix, "periodo", "mes"]);
   }
   def.unico?.forEach((u, i) => mustExist(u, [...prefix, "unico", i]));
+  if (Array.isArray(def.llave)) {
+    // Declared columns only: the pivot's variable and value are not what identifies a record.
+    const declared = new Set(def.columnas.map((c) => c.nombre));
+    def.llave.forEach((u, i) => {
+      if (declared.has(u)) return;
+      if (!index.has(u)) return mustExist(u, [...prefix, "llave", i]);
+      problems.push({ code: "MASB_COLUMNA_DESCONOCIDA", severity: "error", ...positionAt(doc, [...prefix, "llave", i]), message: `'llave' nombra '${u}', una columna del pivote; la llave de un registro son columnas de 'columnas'` });
+    });
+  }
+  if (def.llave && def.rol) {
+    // The hierarchy's sources are read apart, with a check of their own: one row per CLUES.
+    problems.push({ code: "MASB_ESQUEMA", severity: "error", ...positionAt(doc, [...prefix, "llave"], true), message: `la fuente '${def.fuente}' (rol ${def.rol}) no lleva 'llave': cada CLUES ya debe aparecer una sola vez en ella` });
+  }
   const scope: Scope = { columns };
   let incluir: Node | undefined;
   if (def.incluir) incluir = parseChecked(def.incluir, scope, "boolean", doc, [...prefix, "incluir"], problems, sourceWhere(def, scope))?.node;

@@ -310,6 +310,13 @@ export const fuenteSchema = z
       .optional(),
     /** Keys that must be unique per period in aggregate sources (a duplicate is rejected). */
     unico: z.array(nombreColumna).optional(),
+    /**
+     * The natural key of a record (`[id]`, `[clues, folio]`), or `renglon`: the whole record,
+     * every field as read, where the data has no identifier (SINAC, INEGI). Unique across all
+     * the files of the source in an extract, whatever the period and the universe: a second
+     * record with the same key is rejected (`MASB_REGISTRO_DUPLICADO`).
+     */
+    llave: z.union([z.literal("renglon"), z.array(nombreColumna).min(1)]).optional(),
     columnas: z.array(columnaSchema).min(1),
   })
   .strict();

@@ -20,7 +20,7 @@ export const PROBLEM_CODES = {
   MASB_FUENTE_DUPLICADA: "dos esquemas de fuente con el mismo nombre",
   MASB_FUENTE_DESCONOCIDA: "'origen' nombra una fuente que no está declarada",
   MASB_COLUMNA_DUPLICADA: "una fuente declara dos veces la misma columna",
-  MASB_COLUMNA_DESCONOCIDA: "una clave, periodo o 'unico' de fuente (o la 'clave' de un agregado) nombra una columna que la fuente no declara",
+  MASB_COLUMNA_DESCONOCIDA: "una clave, periodo, 'unico' o 'llave' de fuente (o la 'clave' de un agregado) nombra una columna que la fuente no declara",
   MASB_DECODIFICADOR_DESCONOCIDO: "'decodificar' nombra un decodificador que no existe",
   MASB_DECODIFICADOR_ARGUMENTOS: "'de' no trae las columnas que el decodificador necesita",
   MASB_FORMATO_FECHA: "una columna de fecha sin 'formato'",

@@ -1,13 +1,14 @@
 import type { Catalog, Indicator, Source } from "../catalog/load.js";
 import { NIVELES, type ClaveIntento, type Nivel } from "../catalog/schema.js";
 import { DataError, MasbError, type Aviso } from "../errors.js";
-import { compileFilter, monthIndexOfDays, type EvalContext } from "../expr/index.js";
+import { compileFilter, formatIsoDate, monthIndexOfDays, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
-import { readSource, type Chunks, type FileProblem, type Rejection, type RowSink } from "../sources/reader.js";
+import { readSource, type Chunks, type FileProblem, type RecordObject, type Rejection, type RowSink } from "../sources/reader.js";
 import { noNetworkError, regionalisationAvisos, sourceAvisos, suggestClues } from "./avisos.js";
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
+import { KeyHasher, SeenKeys } from "./keys.js";
 import { Bucket, SourceStore } from "./store.js";
 
 /** One input of a source: a name for messages and a way to get its bytes or text, once. */
@@ -160,6 +161,11 @@ export interface FileTask {
   file: string;
   path: string;
   size: number;
+  /**
+   * Tasks with the same group are read by one thread, one after the other in index order,
+   * with one reader: the files of a source with a `llave`, whose keys are unique across them.
+   */
+  group?: string;
 }
 
 /** The partial sums of one bucket, as plain arrays (transferable). */
@@ -189,12 +195,13 @@ export interface FileRunner {
   threadsFor(tasks: FileTask[], requested: number | undefined): number;
   /**
    * Reads the tasks in `threads` threads, handing each file's partial sums to `on.partial`.
-   * With `on.local`, this thread is one of them: it reads files too, between messages.
+   * With `on.local`, this thread is one of them: it reads files too, between messages, a
+   * group of tasks (see `FileTask.group`; a task without one is a group of its own) at a time.
    */
   run(job: WorkerJob, tasks: FileTask[], threads: number, on: {
     partial(p: FilePartial): void;
     progress(e: ProgressEvent): void;
-    local?(task: FileTask): Promise<FilePartial>;
+    local?(tasks: FileTask[], each: (p: FilePartial) => void): Promise<void>;
   }): Promise<void>;
 }
 
@@ -276,6 +283,10 @@ export interface FileOutcome {
  * (by its key, or the aggregates' key overrides), buckets it by period, checks duplicate
  * keys, and hands it to the source's compiled accumulator. Built once per source; used here
  * and in worker threads alike, so both produce the same partial sums.
+ *
+ * The natural keys of records (`llave`) are remembered across every file it reads, in the
+ * order it reads them, until `forgetKeys()`: a source's files must be read by one reader,
+ * in reading order, for a duplicate in a later file to be found (and named the same way).
  */
 export class SourceReader {
   private readonly attach: (row: unknown[]) => number | Unplaced;
@@ -287,6 +298,12 @@ export class SourceReader {
   private readonly used: boolean[];
   /** Nodes its store holds: the hierarchy's nodes down to the finest level its keys attach to. */
   readonly nNodes: number;
+  /** `llave`: the positions of its columns (empty for the whole record), or null without one. */
+  private readonly keyColumns: number[] | null;
+  private readonly keyHeaders: string;
+  private readonly hasher = new KeyHasher();
+  /** The keys of the records read since the last `forgetKeys()`. */
+  private seenKeys: SeenKeys | null = null;
 
   constructor(readonly sp: SourcePlan, readonly hierarchy: Hierarchy) {
     const source = sp.source;
@@ -300,9 +317,23 @@ export class SourceReader {
     this.period = periodOf(source);
     this.accumulate = compileAccumulator(sp);
     this.nNodes = storeNodes(sp, hierarchy);
+    const llave = source.def.llave;
+    this.keyColumns = llave === undefined ? null : llave === "renglon" ? [] : llave.map((c) => source.index.get(c)!);
+    this.keyHeaders = Array.isArray(llave) ? llave.map((c) => originalName(source, c)).join("/") : "";
   }
 
-  async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks): Promise<FileOutcome> {
+  /** Drops the keys read so far (their memory with them): the source's last file has been read. */
+  forgetKeys(): void {
+    this.seenKeys = null;
+  }
+
+  /**
+   * `bytesAhead`: the size of this file and of the source's files still to read after it, when
+   * known. With a `llave`, it sizes the key set once, from the density of the first megabyte,
+   * instead of doubling it (a doubling leaves the old table as garbage: a national SINAC
+   * year peaked at 1.75 times its table).
+   */
+  async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks, bytesAhead?: number): Promise<FileOutcome> {
     const source = this.sp.source;
     const report: FileReport = { source: source.name, file, read: 0, accepted: 0, rejected: 0 };
     const { attach, overrides, period, accumulate, labels, used } = this;
@@ -331,6 +362,18 @@ export class SourceReader {
     let sentKey = NaN;
     let sentNow: Uint8Array | null = null;
     let raw: string[] = [];
+    const reader = this;
+    const seenKeys = this.keyColumns ? (this.seenKeys ??= new SeenKeys()) : null;
+    seenKeys?.startFile(file);
+    if (seenKeys && bytesAhead) {
+      let sized = false;
+      chunks = countingBytes(chunks, (before) => {
+        if (sized || before < SIZING_SAMPLE_BYTES) return;
+        sized = true;
+        // A tenth more than the estimate: rows further on may be shorter.
+        seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
+      });
+    }
     const reject = (code: string, reason: string, column?: string, value?: string): void => {
       rejectedLine = lastLine;
       lastNode = -1;
@@ -369,6 +412,11 @@ export class SourceReader {
               return reject("MASB_CLAVE_DUPLICADA", `renglón duplicado: ya hubo uno con ${source.def.unico!.join(", ")} = ${unique.map((i) => row[i]).join(", ")} en el periodo`);
             }
             set.add(k);
+          }
+          // Last of the checks, so that only accepted records (out of scope included) hold a key.
+          if (seenKeys) {
+            const first = reader.firstOccurrence(seenKeys, row, fields, line);
+            if (first >= 0) return reject("MASB_REGISTRO_DUPLICADO", reader.duplicateReason(seenKeys, first, row), ...reader.keyCell(row));
           }
           lastNode = at;
           nodes[0] = at;
@@ -428,6 +476,57 @@ export class SourceReader {
     });
     return { report, latest, sent: sawRow ? sent : null };
   }
+
+  /**
+   * Records the key of the record at `line`; returns the slot of an earlier record with the
+   * same key, or -1. A key with an empty part identifies nothing and is not recorded.
+   */
+  private firstOccurrence(seen: SeenKeys, row: unknown[], fields: string[], line: number): number {
+    const h = this.hasher;
+    const cols = this.keyColumns!;
+    h.start();
+    if (cols.length === 0) {
+      for (let i = 0; i < fields.length; i++) h.field(fields[i]);
+    } else {
+      for (let i = 0; i < cols.length; i++) {
+        const v = row[cols[i]];
+        if (v === null || v === undefined) return -1;
+        h.field(typeof v === "string" ? v : String(v));
+      }
+    }
+    h.end();
+    return seen.add(h.a, h.b, line);
+  }
+
+  private duplicateReason(seen: SeenKeys, first: number, row: unknown[]): string {
+    const where = `${seen.fileAt(first)}, línea ${seen.lineAt(first)}`;
+    if (this.keyColumns!.length === 0) return `registro duplicado: el mismo renglón, campo por campo, ya se leyó en ${where}; cada registro cuenta una vez`;
+    const [column, value] = this.keyCell(row);
+    return `registro duplicado: ${column} = ${value} ya se leyó en ${where}; cada registro cuenta una vez`;
+  }
+
+  /** The rejection's column and value: the key's header names and values, joined by `/`; none for the whole record. */
+  private keyCell(row: unknown[]): [string | undefined, string | undefined] {
+    const cols = this.keyColumns!;
+    if (cols.length === 0) return [undefined, undefined];
+    // Dates as a person reads them (2024-03-05), not as the day numbers they are kept as.
+    const text = (i: number) => (this.sp.source.scope.columns[i]?.type === "date" && typeof row[i] === "number" ? formatIsoDate(row[i] as number) : keyText(row[i]));
+    return [this.keyHeaders, cols.map(text).join("/")];
+  }
+}
+
+/** Bytes of a file read before the key set is sized from the records they held. */
+const SIZING_SAMPLE_BYTES = 1 << 20;
+
+/** The same chunks, telling `before` how many bytes came before each one (strings count their length). */
+async function* countingBytes(chunks: Chunks, before: (bytes: number) => void): AsyncGenerator<Uint8Array | string | RecordObject> {
+  let n = 0;
+  for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
+    before(n);
+    if (chunk instanceof Uint8Array) n += chunk.byteLength;
+    else if (typeof chunk === "string") n += chunk.length;
+    yield chunk;
+  }
 }
 
 /** Builds the plan, hierarchy and readers a worker needs from a `WorkerJob`. */
@@ -450,14 +549,33 @@ export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>
  * in the partial.
  */
 export async function readPartial(
-  reader: SourceReader, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore,
+  reader: SourceReader, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore, bytesAhead?: number,
 ): Promise<FilePartial> {
   const store = into ?? new SourceStore(reader.sp, reader.nNodes);
   const rejections: Rejection[] = [];
   const problems: FileProblem[] = [];
-  const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress });
+  const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress }, bytesAhead);
   const buckets = into ? [] : [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
   return { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
+}
+
+/**
+ * Reads a group of tasks of one source (`FileTask.group`) in order with one reader, handing
+ * each file's partial to `each` as soon as it is read; then forgets the group's keys.
+ */
+export async function readGroup(
+  reader: SourceReader, tasks: FileTask[], open: (task: FileTask) => Chunks, progress: (task: FileTask, read: number) => void,
+  each: (p: FilePartial) => void, into?: SourceStore,
+): Promise<void> {
+  try {
+    let ahead = tasks.reduce((sum, t) => sum + t.size, 0);
+    for (const task of tasks) {
+      each(await readPartial(reader, task, open(task), (read) => progress(task, read), into, ahead));
+      ahead -= task.size;
+    }
+  } finally {
+    reader.forgetKeys();
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -646,8 +764,10 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   const order = [...plan.sources.keys()].sort().filter((n) => n !== cluesSource.name);
   for (const name of order) if (plan.sources.get(name)!.source.def.exige_reporte) reports.set(name, new Map());
   const inputs = order.flatMap((name) => (extract.get(name) ?? []).map((input) => ({ name, input })));
+  // The files of a source with a natural key go to one thread, in order: the key is unique across them.
+  const keyed = (name: string) => plan.sources.get(name)!.source.def.llave !== undefined;
   const tasks: FileTask[] | null = inputs.every((x) => x.input.path !== undefined)
-    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0 }))
+    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0, ...(keyed(x.name) ? { group: x.name } : {}) }))
     : null;
   const threads = options.runner && tasks && !options.strict && !traced ? options.runner.threadsFor(tasks, options.workers) : 1;
 
@@ -662,12 +782,12 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     await options.runner!.run(job, tasks!, threads, {
       progress: (e) => options.onProgress?.(e),
       // This thread reads too: one thread fewer to start, and one copy less of the plan and hierarchy in memory.
-      local(task) {
-        let reader = readers.get(task.source);
-        if (!reader) readers.set(task.source, (reader = new SourceReader(plan.sources.get(task.source)!, hierarchy)));
-        const input = inputs[task.index].input;
-        const progress = (read: number) => options.onProgress?.({ kind: "renglones", source: task.source, file: task.file, read });
-        return readPartial(reader, task, input.open(), progress, stores.get(task.source));
+      local(group, each) {
+        const source = group[0].source;
+        let reader = readers.get(source);
+        if (!reader) readers.set(source, (reader = new SourceReader(plan.sources.get(source)!, hierarchy)));
+        const progress = (task: FileTask, read: number) => options.onProgress?.({ kind: "renglones", source, file: task.file, read });
+        return readGroup(reader, group, (task) => inputs[task.index].input.open(), progress, each, stores.get(source));
       },
       partial(p) {
         // Sums are exact integers, so adding files in any order gives the same totals.
@@ -689,14 +809,17 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       const sp = plan.sources.get(name)!;
       const store = stores.get(name)!;
       const reader = new SourceReader(sp, hierarchy);
-      for (const input of extract.get(name) ?? []) {
+      const files = extract.get(name) ?? [];
+      let ahead = files.every((f) => f.size !== undefined) ? files.reduce((sum, f) => sum + f.size!, 0) : undefined;
+      for (const input of files) {
         options.onProgress?.({ kind: "archivo", source: name, file: input.name });
         const out = await reader.read(input.name, input.open(), store, {
           reject: (r) => emitReject(name, r),
           problem: problemFor,
           progress: (read) => options.onProgress?.({ kind: "renglones", source: name, file: input.name, read }),
           counted: traced ? (slot, node, line, period) => record(name, slot, node, input.name, line, period) : undefined,
-        });
+        }, ahead);
+        if (ahead !== undefined) ahead -= input.size!;
         if (out.latest > latest) latest = out.latest;
         if (out.sent) reports.get(name)?.set(input.name, out.sent);
         finishFile(out.report);

@@ -91,10 +91,35 @@ function crew(reject: (e: unknown) => void, finished: () => void) {
 }
 
 /**
- * Reads fact files in worker threads, one file at a time per thread, biggest files first
- * (so that the last file to finish is a small one). Each worker builds the same plan and
- * hierarchy from the job, reads its file with the same code as the main thread, and sends
- * back the file's partial sums, rejections and report; `ingest` adds them up in reading order.
+ * The tasks as the runner hands them out: one group per `FileTask.group` (its files in index
+ * order), every other task alone; biggest first (so that the last to finish is a small one),
+ * ties in reading order.
+ */
+function taskGroups(tasks: FileTask[]): FileTask[][] {
+  const groups: FileTask[][] = [];
+  const byName = new Map<string, FileTask[]>();
+  for (const t of [...tasks].sort((a, b) => a.index - b.index)) {
+    if (t.group === undefined) {
+      groups.push([t]);
+      continue;
+    }
+    let g = byName.get(t.group);
+    if (!g) {
+      byName.set(t.group, (g = []));
+      groups.push(g);
+    }
+    g.push(t);
+  }
+  const size = (g: FileTask[]) => g.reduce((s, t) => s + t.size, 0);
+  return groups.sort((a, b) => size(b) - size(a) || a[0].index - b[0].index);
+}
+
+/**
+ * Reads fact files in worker threads, one group of files at a time per thread (a file alone,
+ * or all the files of a source whose natural key must be unique across them), biggest first.
+ * Each worker builds the same plan and hierarchy from the job, reads its files with the same
+ * code as the main thread, and sends back each file's partial sums, rejections and report;
+ * `ingest` adds them up in reading order.
  */
 export function threadRunner(): FileRunner {
   return {
@@ -103,29 +128,32 @@ export function threadRunner(): FileRunner {
         const bytes = tasks.reduce((s, t) => s + t.size, 0);
         if (bytes < PARALLEL_MIN_BYTES) return 1;
       }
-      return Math.max(1, Math.min(requested ?? availableParallelism(), tasks.length));
+      return Math.max(1, Math.min(requested ?? availableParallelism(), taskGroups(tasks).length));
     },
     run(job, tasks, threads, on) {
       return new Promise<void>((resolve, reject) => {
-        const queue = [...tasks].sort((a, b) => b.size - a.size || a.index - b.index);
+        const queue = taskGroups(tasks);
         const byIndex = new Map(tasks.map((t) => [t.index, t]));
         const team = crew(reject, () => {
           if (queue.length) team.fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
           else resolve();
         });
         const fail = team.fail;
-        const next = (worker: boolean): FileTask | undefined => {
-          const t = queue.shift();
-          if (!t) return undefined;
-          // A worker opens the file itself: count it here, where `one pass per source` is checked
+        const next = (worker: boolean): FileTask[] | undefined => {
+          const group = queue.shift();
+          if (!group) return undefined;
+          // A worker opens the files itself: count them here, where `one pass per source` is checked
           // (this thread's own reads count where they open, in openExtract).
-          if (worker) openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
-          on.progress({ kind: "archivo", source: t.source, file: t.file });
-          return t;
+          if (worker) for (const t of group) openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
+          on.progress({ kind: "archivo", source: group[0].source, file: group[0].file });
+          return group;
         };
-        const feed = (w: Worker) => {
-          const t = next(true);
-          w.postMessage(t ? { kind: "task", task: t } : { kind: "fin" });
+        /** A file of a group is read: hand it on, and announce the group's next file. */
+        const arrived = (group: FileTask[], p: FilePartial): boolean => {
+          on.partial(p);
+          const k = group.findIndex((t) => t.index === p.index) + 1;
+          if (k < group.length) on.progress({ kind: "archivo", source: group[k].source, file: group[k].file });
+          return k === group.length;
         };
         const local = on.local;
         for (let i = local ? 1 : 0; i < threads; i++) {
@@ -137,29 +165,38 @@ export function threadRunner(): FileRunner {
             return;
           }
           team.add(w, "lectura");
+          let current: FileTask[] | undefined;
+          const feed = () => {
+            current = next(true);
+            w.postMessage(current ? { kind: "tasks", tasks: current } : { kind: "fin" });
+          };
           w.on("message", (m: WorkerMessage) => {
             if (team.failed) return;
             if (m.kind === "progress") {
               const t: FileTask = byIndex.get(m.index)!;
               on.progress({ kind: "renglones", source: t.source, file: t.file, read: m.read } satisfies ProgressEvent);
             } else if (m.kind === "partial") {
+              let done: boolean;
               try {
-                on.partial(m.partial);
+                done = arrived(current!, m.partial);
               } catch (e) {
                 fail(e);
                 return;
               }
-              feed(w);
+              if (done) feed();
             } else if (m.kind === "error") {
               fail(workerError(m));
             }
           });
-          feed(w);
+          feed();
         }
         if (local) {
-          // This thread takes files from the same queue, the opened file counted like the others'.
+          // This thread takes groups from the same queue, the opened files counted like the others'.
           team.own((async () => {
-            for (let t = next(false); t && !team.failed; t = next(false)) on.partial(await local(t));
+            for (let g = next(false); g && !team.failed; g = next(false)) {
+              const group = g;
+              await local(group, (p) => arrived(group, p));
+            }
           })());
         }
       });

@@ -1,14 +1,14 @@
 /**
  * A worker thread of parallel.ts. Two jobs:
  * - `read`: rebuilds the plan and the hierarchy once, then reads the fact files it is sent,
- *   one at a time, and posts back each file's partial sums (transferred, not copied),
- *   rejections and report;
+ *   a group at a time (a file alone, or a source's files in order), and posts back each
+ *   file's partial sums (transferred, not copied), rejections and report;
  * - `evaluate`: rebuilds the ingested sums (shared memory, no copy), then evaluates the
  *   indicators it is sent, one at a time, and posts back their rows as output text.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { EvaluateOptions } from "../engine/compute.js";
-import { readersFor, readPartial, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
+import { readersFor, readGroup, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
 import { streamWriter } from "../output/index.js";
 import { evaluateOne, type EvaluateJob, type WorkerMessage } from "./parallel.js";
 import { readChunks } from "./extract.js";
@@ -25,20 +25,19 @@ if (data.collect) enableCollection();
 
 if (data.mode === "read") {
   const { readers } = readersFor(data.job);
-  port.on("message", (m: { kind: "task"; task: FileTask } | { kind: "fin" }) => {
+  port.on("message", (m: { kind: "tasks"; tasks: FileTask[] } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
-    const task = m.task;
-    const chunks = readChunks(task.path);
-    readPartial(readers.get(task.source)!, task, chunks, (read) => {
+    const progress = (task: FileTask, read: number) => {
       post({ kind: "progress", index: task.index, read });
       collectIfGrown();
-    }).then((partial) => {
+    };
+    readGroup(readers.get(m.tasks[0].source)!, m.tasks, (task) => readChunks(task.path), progress, (partial) => {
       const transfer: ArrayBuffer[] = [];
       for (const b of partial.buckets) transfer.push(b.a.buffer as ArrayBuffer, b.b.buffer as ArrayBuffer, b.rows.buffer as ArrayBuffer);
       for (const s of partial.sent?.values() ?? []) transfer.push(s.buffer as ArrayBuffer);
       post({ kind: "partial", partial }, transfer);
       collectIfGrown();
-    }, fail);
+    }).catch(fail);
   });
 } else {
   const ingested = restoreIngested(data.snapshot);

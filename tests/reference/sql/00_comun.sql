@@ -169,23 +169,18 @@ CREATE OR REPLACE TABLE entidades AS SELECT DISTINCT entidad FROM unidades;
 -- counted in the month of EGRESO.
 CREATE OR REPLACE TABLE egresos AS
 WITH crudo AS (
-  SELECT txt("CLUES") AS clues, txt("EGRESO") AS t_egreso, txt("INGRE") AS t_ingre, txt("DIAS_ESTA") AS t_dias,
+  SELECT row_number() OVER () AS linea, txt("ID") AS id, txt("CLUES") AS clues, txt("EGRESO") AS t_egreso, txt("INGRE") AS t_ingre, txt("DIAS_ESTA") AS t_dias,
          txt("CVEEDAD") AS t_cveedad, txt("EDAD") AS t_edad, txt("SEXO") AS sexo, txt("PROCED") AS procedencia,
          txt("MOTEGRE") AS motivo, txt("DIAG_INI") AS diag_ingreso, txt("AFECPRIN") AS afeccion,
          txt("VEZ") AS vez, txt("PESO") AS t_peso
   FROM read_csv('{{extracto}}/EGRESOS*.txt', header = true, delim = '|', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)   -- drops rows with more or fewer fields than the
                                                             -- header (MASB_CSV_NUM_CAMPOS) or a broken quote (MASB_CSV_COMILLAS)
-)
-SELECT clues, mes_de(fecha_iso(t_egreso)) AS periodo, entero(t_dias) AS dias_estancia,
-       -- SAEH age, 2020+ coding: CVEEDAD 2 hours, 3 days, 4 months, 5 years (EDAD = years), 9 unknown.
-       CASE entero(t_cveedad) WHEN 5 THEN entero(t_edad) WHEN 2 THEN 0 WHEN 3 THEN 0 WHEN 4 THEN 0 END AS edad_anios,
-       procedencia, motivo, diag_ingreso, afeccion, vez
-FROM crudo
+), aceptados AS (
+SELECT * FROM crudo
 WHERE
-  -- MASB_CLAVE_DESCONOCIDA (CLUES not in the catalog) and MASB_FUERA_DE_RED (another
-  -- institution): only discharges of IMB units count
-  clues IN (SELECT clues FROM unidades)
+  -- MASB_CLAVE_DESCONOCIDA: a CLUES in no catalog (or none)
+  clues IN (SELECT clues FROM clues_catalogo)
   -- MASB_VALOR_INVALIDO / MASB_PERIODO_INVALIDO: EGRESO, the period, must be a real date
   AND fecha_iso(t_egreso) IS NOT NULL
   -- MASB_VALOR_INVALIDO: INGRE a real date when given; DIAS_ESTA an integer when given
@@ -200,21 +195,31 @@ WHERE
   AND (motivo IS NULL OR motivo IN ('1', '2', '3', '4', '5', '6', '7', '9'))
   AND (vez IS NULL OR vez IN ('1', '2', '9'))
   -- MASB_VALOR_INVALIDO: PESO a decimal with up to 3 places (999 and 9999 mean missing)
-  AND (t_peso IS NULL OR t_peso IN ('999', '999.0', '9999') OR regexp_full_match(t_peso, '[+-]?[0-9]+(\.[0-9]{0,3})?'));
+  AND (t_peso IS NULL OR t_peso IN ('999', '999.0', '9999') OR regexp_full_match(t_peso, '[+-]?[0-9]+(\.[0-9]{0,3})?'))
+-- MASB_REGISTRO_DUPLICADO: one discharge per ID and discharge date among the rows accepted so
+-- far, other institutions' included (out of scope, still records); the first in the file counts
+QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id, t_egreso ORDER BY linea) = 1
+)
+SELECT clues, mes_de(fecha_iso(t_egreso)) AS periodo, entero(t_dias) AS dias_estancia,
+       -- SAEH age, 2020+ coding: CVEEDAD 2 hours, 3 days, 4 months, 5 years (EDAD = years), 9 unknown.
+       CASE entero(t_cveedad) WHEN 5 THEN entero(t_edad) WHEN 2 THEN 0 WHEN 3 THEN 0 WHEN 4 THEN 0 END AS edad_anios,
+       procedencia, motivo, diag_ingreso, afeccion, vez
+FROM aceptados
+-- MASB_FUERA_DE_RED: another institution's discharges are valid but in no aggregate
+WHERE clues IN (SELECT clues FROM unidades);
 
 -- SAEH/SINBA urgencias (URGENCIAS*.txt): pipe-delimited, Latin-1, lower-case header names
 -- (DuckDB binds column names case-insensitively), counted in the month of FECHAALTA.
 CREATE OR REPLACE TABLE urgencias AS
 WITH crudo AS (
-  SELECT txt("CLUES") AS clues, txt("FECHAALTA") AS t_alta, txt("FECHAINGRESO") AS t_ingreso,
+  SELECT row_number() OVER () AS linea, txt("ID") AS id, txt("CLUES") AS clues, txt("FECHAALTA") AS t_alta, txt("FECHAINGRESO") AS t_ingreso,
          txt("CVEEDAD") AS t_cveedad, txt("EDAD") AS t_edad, txt("SEXO") AS sexo, txt("TIPOURGENCIA") AS tipo,
          txt("HORAINIATE") AS t_hora, txt("MININIATE") AS t_min, txt("HORASESTANCIA") AS t_estancia
   FROM read_csv('{{extracto}}/URGENCIAS*.txt', header = true, delim = '|', quote = '"', escape = '"',
                 encoding = 'latin-1', all_varchar = true, ignore_errors = true)
-)
-SELECT clues, mes_de(fecha_iso(t_alta)) AS periodo
-FROM crudo
-WHERE clues IN (SELECT clues FROM unidades)                              -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+), aceptados AS (
+SELECT * FROM crudo
+WHERE clues IN (SELECT clues FROM clues_catalogo)                        -- MASB_CLAVE_DESCONOCIDA
   AND fecha_iso(t_alta) IS NOT NULL                                       -- the period: a real date
   AND (t_ingreso IS NULL OR fecha_iso(t_ingreso) IS NOT NULL)             -- MASB_VALOR_INVALIDO
   AND (t_cveedad IS NULL OR t_cveedad = '9' OR (es_entero(t_cveedad) AND es_entero(t_edad) AND entero(t_cveedad) IN (2, 3, 4, 5)))
@@ -222,88 +227,112 @@ WHERE clues IN (SELECT clues FROM unidades)                              -- MASB
   AND (tipo IS NULL OR tipo IN ('1', '2', '9'))
   AND (t_hora IS NULL OR t_hora = '99' OR es_entero(t_hora))              -- 99 = unknown hour
   AND (t_min IS NULL OR t_min = '99' OR es_entero(t_min))
-  AND (t_estancia IS NULL OR t_estancia IN ('99', '999') OR es_entero(t_estancia));
+  AND (t_estancia IS NULL OR t_estancia IN ('99', '999') OR es_entero(t_estancia))
+QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id, t_alta ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO: one visit per ID and date
+)
+SELECT clues, mes_de(fecha_iso(t_alta)) AS periodo
+FROM aceptados
+WHERE clues IN (SELECT clues FROM unidades);                             -- MASB_FUERA_DE_RED
 
 -- Recetas (recetas*.csv, layout ours): one row per prescription, month of FECHA_EMISION.
 CREATE OR REPLACE TABLE recetas AS
 WITH crudo AS (
-  SELECT txt("CLUES") AS clues, txt("FECHA_EMISION") AS t_fecha,
+  SELECT row_number() OVER () AS linea, txt("FOLIO_RECETA") AS folio, txt("CLUES") AS clues, txt("FECHA_EMISION") AS t_fecha,
          txt("CLAVES_PRESCRITAS") AS t_cp, txt("CLAVES_SURTIDAS") AS t_cs,
          txt("PIEZAS_PRESCRITAS") AS t_pp, txt("PIEZAS_SURTIDAS") AS t_ps,
          txt("EDAD_PACIENTE") AS t_edad, txt("CLAVES_ANTIBIOTICO") AS t_ab,
          txt("CLAVES_ANTIPSICOTICO") AS t_ap, txt("APEGO_GPC") AS apego_gpc
   FROM read_csv('{{extracto}}/recetas*.csv', header = true, delim = ',', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)
-)
-SELECT clues, mes_de(fecha_dma(t_fecha)) AS periodo,
-       entero(t_cp) AS claves_prescritas, entero(t_cs) AS claves_surtidas,
-       CASE WHEN t_edad <> '999' THEN entero(t_edad) END AS edad_paciente,   -- 999 = not recorded
-       entero(t_ab) AS claves_antibiotico, entero(t_ap) AS claves_antipsicotico, apego_gpc
-FROM crudo
-WHERE clues IN (SELECT clues FROM unidades)                              -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+), aceptados AS (
+SELECT * FROM crudo
+WHERE clues IN (SELECT clues FROM clues_catalogo)                        -- MASB_CLAVE_DESCONOCIDA
   AND fecha_dma(t_fecha) IS NOT NULL                                      -- the period: a real date
   AND (t_cp IS NULL OR es_entero(t_cp)) AND (t_cs IS NULL OR es_entero(t_cs))   -- MASB_VALOR_INVALIDO
   AND (t_pp IS NULL OR es_entero(t_pp)) AND (t_ps IS NULL OR es_entero(t_ps))
   AND (t_edad IS NULL OR es_entero(t_edad))
   AND (t_ab IS NULL OR es_entero(t_ab)) AND (t_ap IS NULL OR es_entero(t_ap))
-  AND (apego_gpc IS NULL OR apego_gpc IN ('S', 'N', 'X'));               -- MASB_CODIGO_NO_PERMITIDO
+  AND (apego_gpc IS NULL OR apego_gpc IN ('S', 'N', 'X'))                -- MASB_CODIGO_NO_PERMITIDO
+-- MASB_REGISTRO_DUPLICADO: one prescription per folio of a unit
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1
+)
+SELECT clues, mes_de(fecha_dma(t_fecha)) AS periodo,
+       entero(t_cp) AS claves_prescritas, entero(t_cs) AS claves_surtidas,
+       CASE WHEN t_edad <> '999' THEN entero(t_edad) END AS edad_paciente,   -- 999 = not recorded
+       entero(t_ab) AS claves_antibiotico, entero(t_ap) AS claves_antipsicotico, apego_gpc
+FROM aceptados
+WHERE clues IN (SELECT clues FROM unidades);                             -- MASB_FUERA_DE_RED
 
 -- Listas de espera (lista_espera*.csv, layout ours): one row per request, month of
 -- FECHA_SOLICITUD; FECHA_ATENCION empty while still waiting.
 CREATE OR REPLACE TABLE lista_espera AS
 WITH crudo AS (
-  SELECT txt("CLUES") AS clues, txt("TIPO") AS tipo, txt("FECHA_SOLICITUD") AS t_sol, txt("FECHA_ATENCION") AS t_at
+  SELECT row_number() OVER () AS linea, txt("FOLIO") AS folio,
+         txt("CLUES") AS clues, txt("TIPO") AS tipo, txt("FECHA_SOLICITUD") AS t_sol, txt("FECHA_ATENCION") AS t_at
   FROM read_csv('{{extracto}}/lista_espera*.csv', header = true, delim = ',', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)
+), aceptados AS (
+SELECT * FROM crudo
+WHERE clues IN (SELECT clues FROM clues_catalogo)                        -- MASB_CLAVE_DESCONOCIDA
+  AND fecha_dma(t_sol) IS NOT NULL                                        -- the period: a real date
+  AND (t_at IS NULL OR fecha_dma(t_at) IS NOT NULL)                       -- MASB_VALOR_INVALIDO
+  AND (tipo IS NULL OR tipo IN ('CIRUGIA', 'CONSULTA'))                   -- MASB_CODIGO_NO_PERMITIDO
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
 )
 SELECT clues, tipo, fecha_dma(t_sol) AS fecha_solicitud, fecha_dma(t_at) AS fecha_atencion,
        mes_de(fecha_dma(t_sol)) AS periodo
-FROM crudo
-WHERE clues IN (SELECT clues FROM unidades)                              -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
-  AND fecha_dma(t_sol) IS NOT NULL                                        -- the period: a real date
-  AND (t_at IS NULL OR fecha_dma(t_at) IS NOT NULL)                       -- MASB_VALOR_INVALIDO
-  AND (tipo IS NULL OR tipo IN ('CIRUGIA', 'CONSULTA'));                  -- MASB_CODIGO_NO_PERMITIDO
+FROM aceptados
+WHERE clues IN (SELECT clues FROM unidades);                             -- MASB_FUERA_DE_RED
 
 -- Registro de cáncer (cancer*.csv, layout ours): one new case per row, month of diagnosis.
 CREATE OR REPLACE TABLE cancer AS
 WITH crudo AS (
-  SELECT txt("CLUES") AS clues, txt("CIE10") AS cie10, txt("SEXO") AS sexo, txt("EDAD") AS t_edad,
+  SELECT row_number() OVER () AS linea, txt("FOLIO") AS folio, txt("CLUES") AS clues, txt("CIE10") AS cie10, txt("SEXO") AS sexo, txt("EDAD") AS t_edad,
          txt("ESTADIO") AS estadio, txt("FECHA_DIAGNOSTICO") AS t_dx, txt("FECHA_INICIO_TRATAMIENTO") AS t_tx
   FROM read_csv('{{extracto}}/cancer*.csv', header = true, delim = ',', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)
-)
-SELECT clues, cie10, estadio, fecha_dma(t_dx) AS fecha_diagnostico, fecha_dma(t_tx) AS fecha_inicio_tratamiento,
-       mes_de(fecha_dma(t_dx)) AS periodo
-FROM crudo
-WHERE clues IN (SELECT clues FROM unidades)                              -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+), aceptados AS (
+SELECT * FROM crudo
+WHERE clues IN (SELECT clues FROM clues_catalogo)                        -- MASB_CLAVE_DESCONOCIDA
   AND fecha_dma(t_dx) IS NOT NULL                                         -- the period: a real date
   AND (t_tx IS NULL OR fecha_dma(t_tx) IS NOT NULL)                       -- MASB_VALOR_INVALIDO
   AND (t_edad IS NULL OR es_entero(t_edad))
   AND (sexo IS NULL OR sexo IN ('1', '2'))                                -- MASB_CODIGO_NO_PERMITIDO
-  AND (estadio IS NULL OR estadio IN ('I', 'II', 'III', 'IV', 'NE'));
+  AND (estadio IS NULL OR estadio IN ('I', 'II', 'III', 'IV', 'NE'))
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
+)
+SELECT clues, cie10, estadio, fecha_dma(t_dx) AS fecha_diagnostico, fecha_dma(t_tx) AS fecha_inicio_tratamiento,
+       mes_de(fecha_dma(t_dx)) AS periodo
+FROM aceptados
+WHERE clues IN (SELECT clues FROM unidades);                             -- MASB_FUERA_DE_RED
 
 -- Brotes y desastres (eventos_emergencia*.csv, layout ours): one event per row, keyed by
 -- CLAVE_ENTIDAD (compared zero-padded), month of FECHA_INICIO.
 CREATE OR REPLACE TABLE eventos_emergencia AS
 WITH crudo AS (
-  SELECT txt("CLAVE_ENTIDAD") AS t_entidad, txt("TIPO") AS tipo, txt("FECHA_INICIO") AS t_inicio,
+  SELECT row_number() OVER () AS linea, txt("ID_EVENTO") AS id_evento, txt("CLAVE_ENTIDAD") AS t_entidad, txt("TIPO") AS tipo, txt("FECHA_INICIO") AS t_inicio,
          txt("FECHA_DETECCION") AS t_det, txt("FECHA_NOTIFICACION") AS t_not,
          txt("PERSONAS_AFECTADAS") AS t_afect, txt("POBLACION_OBJETIVO_VACUNACION") AS t_obj, txt("VACUNADOS") AS t_vac
   FROM read_csv('{{extracto}}/eventos_emergencia*.csv', header = true, delim = ',', quote = '"', escape = '"',
                 all_varchar = true, ignore_errors = true)
-)
-SELECT lpad(t_entidad, 2, '0') AS entidad, tipo, fecha_dma(t_inicio) AS fecha_inicio, fecha_dma(t_not) AS fecha_notificacion,
-       entero(t_afect) AS personas_afectadas, entero(t_obj) AS poblacion_objetivo, entero(t_vac) AS vacunados,
-       mes_de(fecha_dma(t_inicio)) AS periodo
-FROM crudo
-WHERE lpad(t_entidad, 2, '0') IN (SELECT entidad FROM entidades)         -- MASB_CLAVE_DESCONOCIDA: entidad not in the hierarchy
+), aceptados AS (
+SELECT * FROM crudo
+-- MASB_CLAVE_DESCONOCIDA: not an entidad code (01-32); one without network units is out of scope, below
+WHERE regexp_full_match(t_entidad, '0?[1-9]|[12][0-9]|3[0-2]')
   AND fecha_dma(t_inicio) IS NOT NULL                                     -- the period: a real date
   AND (t_det IS NULL OR fecha_dma(t_det) IS NOT NULL)                     -- MASB_VALOR_INVALIDO
   AND (t_not IS NULL OR fecha_dma(t_not) IS NOT NULL)
   AND (t_afect IS NULL OR es_entero(t_afect))
   AND (t_obj IS NULL OR es_entero(t_obj))
   AND (t_vac IS NULL OR es_entero(t_vac))
-  AND (tipo IS NULL OR tipo IN ('BROTE', 'DESASTRE'));                    -- MASB_CODIGO_NO_PERMITIDO
+  AND (tipo IS NULL OR tipo IN ('BROTE', 'DESASTRE'))                     -- MASB_CODIGO_NO_PERMITIDO
+QUALIFY id_evento IS NULL OR row_number() OVER (PARTITION BY id_evento ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
+)
+SELECT lpad(t_entidad, 2, '0') AS entidad, tipo, fecha_dma(t_inicio) AS fecha_inicio, fecha_dma(t_not) AS fecha_notificacion,
+       entero(t_afect) AS personas_afectadas, entero(t_obj) AS poblacion_objetivo, entero(t_vac) AS vacunados,
+       mes_de(fecha_dma(t_inicio)) AS periodo
+FROM aceptados
+WHERE lpad(t_entidad, 2, '0') IN (SELECT entidad FROM entidades);        -- an entidad with no network unit: out of scope
 
 -- Vigilancia hospitalaria (vigilancia_hospitalaria*.csv, layout ours): cases per hospital,
 -- month (ANIO, MES) and event. An aggregate source: a second row for the same CLUES, event and
@@ -373,14 +402,20 @@ CREATE OR REPLACE MACRO residencia_inegi(t) AS
 -- FECHANACIMIENTO. Kept whatever the CLUES: each indicator picks its universe (by CLUES:
 -- IMB units only; by residence: every birth, wherever it happened).
 CREATE OR REPLACE TABLE nacimientos AS
-WITH crudo AS (
+WITH registros AS (
+  -- MASB_REGISTRO_DUPLICADO: SINAC's open data has no folio, so a record that repeats another
+  -- field by field, in this file or another, is the same birth, counted once whatever its
+  -- institution. Equal records get equal verdicts, so keeping one of each before the checks
+  -- below leaves out exactly the repeats masb turns down.
+  SELECT DISTINCT * FROM read_csv('{{extracto}}/sinac*.csv', header = true, delim = ',', quote = '"', escape = '"',
+                                  all_varchar = true, ignore_errors = true, union_by_name = true)
+), crudo AS (
   SELECT txt("CLUES") AS clues, txt("ENTIDADRESIDENCIA") AS t_resid, txt("FECHANACIMIENTO") AS t_fecha,
          txt("EDAD") AS t_edad, txt("TOTALCONSULTAS") AS t_consultas, txt("TRIMESTREPRIMERCONSULTA") AS trimestre,
          txt("RESOLUCIONEMBARAZO") AS resolucion, txt("TIPOCESAREA") AS tipo_cesarea,
          txt("PERSONALATENDIO") AS personal, txt("PESO") AS t_peso, txt("EDADGESTACIONAL") AS t_semanas,
          txt("SEXO") AS sexo, txt("ORDENPRODUCTO") AS orden_producto
-  FROM read_csv('{{extracto}}/sinac*.csv', header = true, delim = ',', quote = '"', escape = '"',
-                all_varchar = true, ignore_errors = true, union_by_name = true)
+  FROM registros
 )
 SELECT clues, residencia_sinac(t_resid) AS entidad_residencia, mes_de(fecha_dma(t_fecha)) AS periodo,
        CASE WHEN t_edad <> '99' THEN entero(t_edad) END AS edad_madre,
@@ -411,13 +446,17 @@ WHERE fecha_dma(t_fecha) IS NOT NULL                                      -- the
 --               3001-3011 -> months x 30; 3098 -> 30; 4nnn -> nnn x 365; 4998 -> unknown.
 --   edad_anios: 1xxx, 2xxx, 3xxx (their x098 included) -> 0; 4nnn -> nnn; 4998 -> unknown.
 CREATE OR REPLACE TABLE defunciones AS
-WITH crudo AS (
+WITH registros AS (
+  -- MASB_REGISTRO_DUPLICADO: no folio either; the same record twice, in one yearly file or
+  -- in two, is one death (as for SINAC above).
+  SELECT DISTINCT * FROM read_csv('{{extracto}}/DEFUN*.csv', header = true, delim = ',', quote = '"', escape = '"',
+                                  all_varchar = true, ignore_errors = true, union_by_name = true)
+), crudo AS (
   SELECT txt("ent_resid") AS t_resid, txt("causa_def") AS causa, txt("sexo") AS sexo, txt("edad") AS t_edad,
          txt("dia_ocurr") AS t_dia, txt("mes_ocurr") AS t_mes, txt("anio_ocur") AS t_anio,
          txt("dia_nacim") AS t_dia_n, txt("mes_nacim") AS t_mes_n, txt("anio_nacim") AS t_anio_n,
          txt("razon_m") AS razon_m
-  FROM read_csv('{{extracto}}/DEFUN*.csv', header = true, delim = ',', quote = '"', escape = '"',
-                all_varchar = true, ignore_errors = true, union_by_name = true)
+  FROM registros
 ), tipado AS (
   SELECT *, entero(t_edad) AS edad, entero(t_edad) // 1000 AS edad_tipo, entero(t_edad) % 1000 AS edad_n FROM crudo
 )
