@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { Command } from "commander";
 import type { Catalog } from "../catalog/load.js";
 import type { FileReport } from "../engine/compute.js";
@@ -67,7 +69,7 @@ export const fileProblem = (p: FileProblem): Problem => ({
 
 /** Loads the catalog, printing warnings; throws `CatalogError` (exit 1) when it has errors. */
 export async function catalogOrExit(io: Io, dir: string | undefined): Promise<Catalog> {
-  const { catalog, problems } = await readCatalog(dir);
+  const { catalog, problems } = await readCatalog(dir, { cache: catalogCacheDir() });
   if (problems.some((p) => p.severity === "error")) throw new CatalogError(problems);
   printProblems(io, problems);
   return catalog;
@@ -91,3 +93,14 @@ export function fileSummary(r: FileReport): string {
   return outside.length ? `${line}  fuera de alcance: ${outside.map(([u, n]) => `${u} ${fmtInt(n)}`).join(", ")}` : line;
 }
 
+
+/**
+ * Where the CLI keeps built catalogs (see `readCatalog`'s `cache`): `$MASB_CACHE` when set
+ * (`0` or empty turns the cache off), else `$XDG_CACHE_HOME/masb`, else `~/.cache/masb`.
+ */
+export function catalogCacheDir(): string | undefined {
+  const own = process.env.MASB_CACHE;
+  if (own !== undefined) return own === "" || own === "0" ? undefined : own;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "masb");
+}

@@ -1,10 +1,10 @@
 import { validateTexts, validationOf, type CatalogProblem, type Validation } from "../catalog/validate.js";
 import type { CatalogText } from "../catalog/yaml.js";
-import { readCatalog } from "./catalog.js";
+import { readCatalog, type ReadCatalogOptions } from "./catalog.js";
 
 /** Validates a catalog directory, or YAML texts, and keeps the catalog built. */
-export async function validateWithCatalog(input: CatalogText[] | string): Promise<Validation> {
-  if (typeof input === "string") return validationOf(await readCatalog(input), input);
+export async function validateWithCatalog(input: CatalogText[] | string, options: ReadCatalogOptions = {}): Promise<Validation> {
+  if (typeof input === "string") return validationOf(await readCatalog(input, options), input);
   return validateTexts(input);
 }
 

@@ -5,7 +5,7 @@ import { validateWithCatalog } from "../../node/validate.js";
 import { MasbError } from "../../errors.js";
 import { defaultCatalogDir } from "../../node/catalog.js";
 import { formatProblems, PROBLEM_REPORTERS } from "../../output/problems.js";
-import { EXIT, UsageError, type CommandModule, type Io } from "../shared.js";
+import { catalogCacheDir, EXIT, UsageError, type CommandModule, type Io } from "../shared.js";
 
 /** Paths as GitHub and editors want them: relative to the working directory when inside it. */
 function shownPath(file: string): string {
@@ -18,7 +18,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 async function runValidate(io: Io, dir: string | undefined, o: { format?: string }): Promise<number> {
   let validation;
   try {
-    validation = await validateWithCatalog(dir ?? defaultCatalogDir());
+    validation = await validateWithCatalog(dir ?? defaultCatalogDir(), { cache: catalogCacheDir() });
   } catch (e) {
     if (e instanceof MasbError && e.code === "MASB_CATALOGO_NO_EXISTE") throw new UsageError(`${e.message}; indique el directorio del catálogo, por ejemplo: masb validate indicators`);
     throw e;
