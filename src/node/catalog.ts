@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,22 +61,40 @@ export async function readCatalog(dir: string = defaultCatalogDir(), options: Re
 const CACHE_FORMAT = 1;
 
 /**
- * The cache key: the files' paths and texts, and this build of masb (the size and time of
- * this module's file, which a new build or an edit of the sources changes), so that a
- * catalog built by another version of the code is never reused.
+ * The cache key: the files' paths and texts, and this build of masb — the size and time of
+ * every code file beside this module (`dist/` as built, or `src/` under the tests), which a new
+ * build or an edit of any check changes — so that a catalog built by other code is never reused.
  */
 function cacheKey(texts: { path: string; text: string }[]): string {
   const hash = createHash("sha256");
-  let stamp = "";
-  try {
-    const s = statSync(fileURLToPath(import.meta.url));
-    stamp = `${s.size}:${s.mtimeMs}`;
-  } catch {
-    stamp = "?";
-  }
-  hash.update(`masb-catalogo:${CACHE_FORMAT}:${stamp}\0`);
+  hash.update(`masb-catalogo:${CACHE_FORMAT}:${codeStamp()}\0`);
   for (const t of texts) hash.update(`${t.path}\0${t.text}\0`);
   return hash.digest("hex").slice(0, 32);
+}
+
+let stamp: string | undefined;
+/** Sizes and times of the code files of this build (computed once per process). */
+function codeStamp(): string {
+  if (stamp !== undefined) return stamp;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = here.endsWith(`${sep}node`) ? dirname(here) : here; // src/ (src/node/catalog.ts) or dist/
+  const parts: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (/\.(c?js|mjs|ts)$/.test(e.name)) {
+        const st = statSync(path);
+        parts.push(`${path}:${st.size}:${st.mtimeMs}`);
+      }
+    }
+  };
+  try {
+    walk(root);
+  } catch {
+    parts.push("?");
+  }
+  return (stamp = createHash("sha256").update(parts.join("\n")).digest("hex"));
 }
 
 /** JSON with the catalog's Maps and Sets kept as such. */
