@@ -7,7 +7,9 @@
 //
 // bench/sql/00_tipado.sql builds the typed tables (tests/reference/sql/00_comun.sql with
 // `read_csv(…, auto_detect = false, columns = {…})` instead of reading every column as text);
-// the indicator files and 99_resultados.sql of tests/reference/sql run over them unchanged.
+// the indicator files of tests/reference/sql run over them unchanged; bench/sql/99_resultados.sql
+// rolls the terms up with one GROUP BY per level (the reference's roll-up joins every node to
+// every term: the same rows, but minutes at national scale).
 // Each indicator is evaluated in its own window (`--windows`, from the catalog: most `mes`,
 // the vital-statistics rates `12_meses`, a few `acumulado_anual`), at every level, and the
 // rows are written as CSV (`COPY … TO`), as `masb compute --out` writes its results.
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REFERENCE_SQL = join(HERE, '..', 'tests', 'reference', 'sql');
 const TYPED_SQL = join(HERE, 'sql', '00_tipado.sql');
+const ROLLUP_SQL = join(HERE, 'sql', '99_resultados.sql');
 /** The indicator files of tests/reference/sql, in the order they build on each other. */
 export const FAMILIES = ['egresos.sql', 'urgencias.sql', 'recetas.sql', 'lista_espera.sql', 'cancer.sql', 'eventos_emergencia.sql', 'vigilancia_egresos.sql', 'nacimientos.sql', 'defunciones.sql'];
 
@@ -115,7 +118,7 @@ export async function openReference(extract, { threads = 2 } = {}) {
   await con.run(`CREATE OR REPLACE VIEW terminos AS\n${ids
     .map((id) => `SELECT ${sqlText(id)} AS indicador, clues, entidad, numerador::HUGEINT AS numerador, denominador::HUGEINT AS denominador, filas::BIGINT AS filas FROM "ind_${id}"`)
     .join('\nUNION ALL\n')}`);
-  await con.run(readFileSync(join(REFERENCE_SQL, '99_resultados.sql'), 'utf8'));
+  await con.run(readFileSync(ROLLUP_SQL, 'utf8'));
   const close = () => { con.closeSync(); instance.closeSync(); };
   return { con, ids, load_s, close };
 }
