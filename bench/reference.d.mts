@@ -13,7 +13,9 @@ export const SOURCES: Record<string, SourceSpec>;
 export function columnName(header: string): string;
 export function readCsvOf(name: string, dir: string): string;
 export function typedSql(dir: string): string;
+export function adaptFamily(sql: string): string;
 export function openReference(extract: string, options?: { threads?: number }): Promise<{ con: DuckDBConnection; ids: string[]; load_s: number; close: () => void }>;
+export function useTerms(con: DuckDBConnection, ids: string[]): Promise<void>;
 export function setWindow(con: DuckDBConnection, period: string, ventana: string): Promise<void>;
 export function resultRows(con: DuckDBConnection, period: string, ventana: string, ids: string[]): Promise<Record<string, string>[]>;
 export function runTyped(

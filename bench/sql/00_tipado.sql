@@ -47,35 +47,40 @@ CREATE OR REPLACE MACRO mes_de(d) AS date_trunc('month', d)::DATE;
 
 -- CIE-10. A code is normalised to upper case without blanks, the dot, and trailing filler
 -- (`X`, `-`) beyond the 3-character category: `o85x` -> `O85`, `I21.9` -> `I219`.
-CREATE OR REPLACE MACRO cie_norm(c) AS (
-  WITH n AS (SELECT replace(upper(trim(c)), '.', '') AS s)
-  SELECT CASE WHEN length(s) > 3 THEN substr(s, 1, 3) || regexp_replace(substr(s, 4), '[X-]+$', '') ELSE s END FROM n
-);
+-- Here without subqueries nor regular expressions (`rtrim(…, 'X-')` strips the trailing
+-- filler as `regexp_replace(…, '[X-]+$', '')` does; a letter and two digits are tested
+-- character by character), and in two steps: the typed tables carry each code column also
+-- normalised once at load (`afeccion_n`, `causa_n`, `cie10_n`), and bench/reference.mjs
+-- points the indicator files' `cie(afeccion, …)` calls at `cie_n(afeccion_n, …)`. The
+-- reference's macros, which DuckDB expands at every call (`sensible_ambulatoria` normalised
+-- the same code 120 times per row) and plans as a correlated join per call, took most of the
+-- evaluation's time and gigabytes at national scale. Same results.
+CREATE OR REPLACE MACRO cie_norm(c) AS
+  CASE WHEN length(replace(upper(trim(c)), '.', '')) > 3
+       THEN substr(replace(upper(trim(c)), '.', ''), 1, 3) || rtrim(substr(replace(upper(trim(c)), '.', ''), 4), 'X-')
+       ELSE replace(upper(trim(c)), '.', '') END;
 -- Whether a code lies in the range lo..hi. A 3-character bound compares the code's category
 -- (its first 3 characters), a 4-character bound its subcategory (its first 4): `I13.0` is
 -- written `I130` here and matches `I130` and `I1300`, not `I13` nor `I131`. A text that does
 -- not start with a letter and two digits matches nothing; a missing code gives NULL (SQL's
 -- three-valued logic: `NOT cie(…)` does not count a row without a code either).
-CREATE OR REPLACE MACRO cie_entre(c, lo, hi) AS (
-  WITH n AS (SELECT cie_norm(c) AS s)
-  SELECT regexp_matches(s, '^[A-Z][0-9]{2}')
-    AND (CASE WHEN length(lo) = 3 THEN substr(s, 1, 3) >= lo ELSE substr(s, 1, 4) >= lo END)
-    AND (CASE WHEN length(hi) = 3 THEN substr(s, 1, 3) <= hi ELSE substr(s, 1, 4) <= hi END)
-  FROM n
-);
+-- cie_entre_n takes a code normalised already; cie_entre normalises it first.
+CREATE OR REPLACE MACRO cie_entre_n(s, lo, hi) AS
+  substr(s, 1, 1) BETWEEN 'A' AND 'Z' AND substr(s, 2, 1) BETWEEN '0' AND '9' AND substr(s, 3, 1) BETWEEN '0' AND '9'
+  AND (CASE WHEN length(lo) = 3 THEN substr(s, 1, 3) >= lo ELSE substr(s, 1, 4) >= lo END)
+  AND (CASE WHEN length(hi) = 3 THEN substr(s, 1, 3) <= hi ELSE substr(s, 1, 4) <= hi END);
+CREATE OR REPLACE MACRO cie_n(s, code) AS cie_entre_n(s, code, code);
+CREATE OR REPLACE MACRO cie_entre(c, lo, hi) AS cie_entre_n(cie_norm(c), lo, hi);
 CREATE OR REPLACE MACRO cie(c, code) AS cie_entre(c, code, code);
 
 -- The value p / q rounded once, half away from zero, to d decimals, printed with exactly d
 -- decimals (`93.0`, `2.50`). p and q are exact integers (HUGEINT), q > 0.
-CREATE OR REPLACE MACRO redondeo_txt(p, q, d) AS (
-  WITH k AS (
-    SELECT sign(p) AS s, (abs(p) * (10::HUGEINT ** d)::HUGEINT * 2 + q) // (2 * q) AS m, (10::HUGEINT ** d)::HUGEINT AS e
-  )
-  SELECT CASE WHEN s < 0 AND m > 0 THEN '-' ELSE '' END
-      || (m // e)::VARCHAR
-      || CASE WHEN d > 0 THEN '.' || lpad((m % e)::VARCHAR, d, '0') ELSE '' END
-  FROM k
-);
+CREATE OR REPLACE MACRO redondeo_e(d) AS (10::HUGEINT ** d)::HUGEINT;
+CREATE OR REPLACE MACRO redondeo_m(p, q, d) AS (abs(p) * redondeo_e(d) * 2 + q) // (2 * q);
+CREATE OR REPLACE MACRO redondeo_txt(p, q, d) AS
+  CASE WHEN sign(p) < 0 AND redondeo_m(p, q, d) > 0 THEN '-' ELSE '' END
+  || (redondeo_m(p, q, d) // redondeo_e(d))::VARCHAR
+  || CASE WHEN d > 0 THEN '.' || lpad((redondeo_m(p, q, d) % redondeo_e(d))::VARCHAR, d, '0') ELSE '' END;
 
 -- ------------------------------------------------------------------------------ window
 
@@ -160,7 +165,7 @@ SELECT "CLUES" AS clues, mes_de("EGRESO") AS periodo, "DIAS_ESTA" AS dias_estanc
        -- SAEH age, 2020+ coding: CVEEDAD 2 hours, 3 days, 4 months, 5 years (EDAD = years), 9 unknown.
        CASE try_cast("CVEEDAD" AS BIGINT) WHEN 5 THEN try_cast("EDAD" AS BIGINT) WHEN 2 THEN 0 WHEN 3 THEN 0 WHEN 4 THEN 0 END AS edad_anios,
        "PROCED" AS procedencia, "MOTEGRE" AS motivo, "DIAG_INI" AS diag_ingreso, "AFECPRIN" AS afeccion, "VEZ" AS vez,
-       "INGRE" AS ingreso, "PESO" AS peso
+       "INGRE" AS ingreso, "PESO" AS peso, cie_norm("AFECPRIN") AS afeccion_n
 FROM {{leer egresos}}
 WHERE "CLUES" IN (SELECT clues FROM unidades)                            -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
   AND "EGRESO" IS NOT NULL                                                -- the period
@@ -213,7 +218,7 @@ WHERE "CLUES" IN (SELECT clues FROM unidades)
 -- Registro de cáncer (cancer*.csv, layout ours): one new case per row, month of diagnosis.
 CREATE OR REPLACE TABLE cancer AS
 SELECT "CLUES" AS clues, "CIE10" AS cie10, "ESTADIO" AS estadio, "FECHA_DIAGNOSTICO" AS fecha_diagnostico,
-       "FECHA_INICIO_TRATAMIENTO" AS fecha_inicio_tratamiento, mes_de("FECHA_DIAGNOSTICO") AS periodo, "EDAD" AS edad
+       "FECHA_INICIO_TRATAMIENTO" AS fecha_inicio_tratamiento, mes_de("FECHA_DIAGNOSTICO") AS periodo, "EDAD" AS edad, cie_norm("CIE10") AS cie10_n
 FROM {{leer cancer}}
 WHERE "CLUES" IN (SELECT clues FROM unidades)
   AND "FECHA_DIAGNOSTICO" IS NOT NULL
@@ -319,7 +324,7 @@ SELECT residencia_inegi("ENT_RESID") AS entidad_residencia, "CAUSA_DEF" AS causa
        CASE WHEN "EDAD" // 1000 IN (1, 2, 3) THEN 0
             WHEN "EDAD" // 1000 = 4 AND "EDAD" % 1000 < 998 THEN "EDAD" % 1000 END AS edad_anios,
        make_date("ANIO_OCUR"::INT, "MES_OCURR"::INT, 1) AS periodo,
-       "DIA_OCURR" AS dia, "DIA_NACIM" AS dia_n, "MES_NACIM" AS mes_n, "ANIO_NACIM" AS anio_n
+       "DIA_OCURR" AS dia, "DIA_NACIM" AS dia_n, "MES_NACIM" AS mes_n, "ANIO_NACIM" AS anio_n, cie_norm("CAUSA_DEF") AS causa_n
 FROM {{leer defunciones}}
 WHERE "ANIO_OCUR" IS NOT NULL AND "ANIO_OCUR" <> 9999                     -- the period: a known year …
   AND "MES_OCURR" BETWEEN 1 AND 12                                        -- … and month (99 = unknown)
