@@ -318,6 +318,7 @@ const result = {
   ratio_rounds: runs.masb.map((r, k) => round(r.wall_s / runs.duckdb[k].wall_s)),
   ratio_40_rounds: runs.masb40.map((r, k) => round(r.wall_s / runs.duckdb[k].wall_s)),
   masb_w1_startup_s: round(median(startup), 2),
+  per_file: files.map((f) => ({ file: f.file, source: f.source, mb: round(f.mb, 1), rows: f.rows, s: round(f.s, 2) })),
   per_source: [...bySource.values()].sort((a, b) => b.s - a.s).map((e) => ({ source: e.source, files: e.files, mb: round(e.mb, 1), rows: e.rows, s: round(e.s, 2) })),
 };
 
