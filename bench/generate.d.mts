@@ -14,5 +14,6 @@ export interface Generated {
   sources: string[];
 }
 export const GENERATOR_VERSION: number;
+/** Rows at --scale 1: births, deaths and discharges a year's (2023; January–March 2024 at the same rate), ED visits and prescriptions a month's. */
 export const VOLUMES: { births: number; deaths: number; discharges: number; ed: number; prescriptions: number };
 export function generate(outDir: string, options?: { scale?: number; units?: number; quiet?: boolean }): Generated;

@@ -1,19 +1,32 @@
 #!/usr/bin/env node
-// Seeded generator of a national-scale monthly extract for `npm run bench`.
+// Seeded generator of a national-scale extract for `npm run bench`, in the real layouts.
 //
 //   node bench/generate.mjs [outDir] [--scale N] [--units N] [--quiet]
 //
-// Writes one month (March 2024) of a synthetic IMSS-BIENESTAR national extract in the same
-// real layouts as the demo extract (fixtures/generate.mjs; SOURCES-REAL.md): CLUES catalog
-// with BOM and CRLF and quoted fields, SIS wide per apartado in Latin-1 with NULL, SAEH
-// egresos pipe-delimited with BOM, urgencias pipe-delimited Latin-1 with lower-case names,
-// SINAC fully quoted with CRLF, INEGI deaths with coded ages and split dates, and the
-// "layout ours" tables. 32 entidades, ~12 000 IMSS-BIENESTAR units (plus other institutions
-// in the catalog), and at --scale 1: ≥ 5 M SIS unit × variable values, 150 000 births,
-// 60 000 deaths, 250 000 discharges, 500 000 ED visits and 2 000 000 prescriptions.
+// A synthetic IMSS-BIENESTAR national extract in the same real layouts as the demo extract
+// (fixtures/generate.mjs; SOURCES-REAL.md), at the volumes of the national files as they
+// really come (issue 16): 32 entidades, ~12 000 IMSS-BIENESTAR units plus 4 000 of other
+// institutions in the CLUES catalog, and at --scale 1:
+//   - SINAC births, every field quoted, CRLF, 64 columns: sinac_2023.csv (the whole of 2023,
+//     1.84 M live births of every institution, at home with CLUES 9998, twins, mothers
+//     resident in every entidad, abroad (88) or not specified) and sinac_2024.csv (January–
+//     March 2024), so the 12-month windows of the vital-statistics indicators are covered;
+//   - INEGI deaths in the 74-column 2022+ layout (column order of fixtures/gen/defunciones.mjs):
+//     DEFUN_2023.csv (registered in 2023, > 400 000) and DEFUN_2024.csv (registered January–
+//     March 2024: deaths of 2024 and late registrations of 2023), coded ages (x098 included),
+//     split dates, residence 99 and 33, `razon_m`;
+//   - SAEH egresos, pipe-delimited, UTF-8 with BOM: EGRESOS_2023.txt (2.52 M discharges of
+//     2023) and EGRESOS_2024.txt (January–March 2024);
+//   - CONAPO's mid-year population (conapo_pob_mitad_2023_2025.csv: RENGLON, AÑO, ENTIDAD,
+//     CVE_GEO, EDAD, SEXO, POBLACION; Latin-1; single ages 0–109; the national rows CVE_GEO 0);
+//   - one month (March 2024) of the rest: CLUES catalog with BOM and CRLF and quoted fields,
+//     SIS wide per apartado in Latin-1 with NULL (≥ 5 M unit × variable values), 500 000 ED
+//     visits (pipe, Latin-1, lower-case names), 2 000 000 prescriptions, staff, and the
+//     "layout ours" tables.
+// Every header is checked against its schema in indicators/sources (fixtures/gen/dictionaries.mjs).
 //
 // --scale N multiplies the rows without adding units or months: the record-level sources
-// get N times the events in the same month, and every SIS apartado N times the variable
+// get N times the events in the same months, and every SIS apartado N times the variable
 // columns (so N times the unit × variable values). Memory in masb follows units × periods,
 // so it should stay flat as N grows.
 //
@@ -31,10 +44,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { CONAPO_HEADER, ENTIDADES as CONAPO_ENTIDADES, singleYears } from '../fixtures/gen/conapo.mjs';
+import { DEFUN_HEADER } from '../fixtures/gen/defunciones.mjs';
+import { checkHeader } from '../fixtures/gen/dictionaries.mjs';
+import { MOTHER_AGE, PRENATAL_VISITS, SINAC_HEADER } from '../fixtures/gen/nacimientos.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCES_DIR = join(HERE, '..', 'indicators', 'sources');
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 const SEED = 0x4e41434c; // "NACL"
 const YEAR = 2024;
@@ -43,8 +60,18 @@ const MS_PER_DAY = 86_400_000;
 const dayNumber = (y, m, d) => Math.floor(Date.UTC(y, m - 1, d) / MS_PER_DAY);
 const MONTH_START = dayNumber(YEAR, MONTH, 1);
 const MONTH_DAYS = 31;
+/** The spans of the yearly files (births, deaths, discharges): the whole of 2023, and 2024 up to the cut. */
+const SPANS = [
+  { year: 2023, start: dayNumber(2023, 1, 1), days: 365 },
+  { year: 2024, start: dayNumber(2024, 1, 1), days: MONTH_START + MONTH_DAYS - dayNumber(2024, 1, 1) },
+];
+const CUT = MONTH_START + MONTH_DAYS - 1; // 31/03/2024: the last day of the extract
 
-export const VOLUMES = { births: 150_000, deaths: 60_000, discharges: 250_000, ed: 500_000, prescriptions: 2_000_000 };
+/**
+ * Rows at --scale 1. births, deaths and discharges are a year's (2023; January–March 2024 at
+ * the same daily rate); ed and prescriptions a month's (March 2024).
+ */
+export const VOLUMES = { births: 1_840_000, deaths: 420_000, discharges: 2_520_000, ed: 500_000, prescriptions: 2_000_000 };
 const IMB_UNITS = 12_000;
 const OTHER_UNITS = 4_000;
 const SIS_VARIABLES_PER_APARTADO = 40; // at least, × scale; 7 files (the CE file has 102 variables)
@@ -114,7 +141,9 @@ const dayInMonth = (rng) => MONTH_START + int(rng, 0, MONTH_DAYS - 1);
 
 class Table {
   /** encoding: 'utf8' | 'utf8bom' | 'latin1'; eol '\n' | '\r\n'; quoteAll for SINAC. */
-  constructor(dir, name, header, { delimiter = ',', eol = '\n', encoding = 'utf8', quoteAll = false } = {}) {
+  constructor(dir, name, header, { delimiter = ',', eol = '\n', encoding = 'utf8', quoteAll = false, schema } = {}) {
+    // Every header against its source schema: the columns the catalog reads, under their real names.
+    if (schema) checkHeader(schema, header, name);
     this.path = join(dir, name);
     this.name = name;
     this.fd = openSync(this.path, 'w');
@@ -260,7 +289,7 @@ const REFERENCES = ['FRENTE A LA CANCHA MUNICIPAL', 'A UN COSTADO DE LA IGLESIA,
 
 function cluesCatalog(dir, world) {
   const rng = rngFor('clues');
-  const t = new Table(dir, 'ESTABLECIMIENTO_SALUD_202403.csv', CLUES_HEADER, { eol: '\r\n', encoding: 'utf8bom' });
+  const t = new Table(dir, 'ESTABLECIMIENTO_SALUD_202403.csv', CLUES_HEADER, { eol: '\r\n', encoding: 'utf8bom', schema: 'clues' });
   const all = [...world.units, ...world.others].sort((a, b) => (a.clues < b.clues ? -1 : 1));
   for (const u of all) {
     const hospital = u.level === 2;
@@ -284,7 +313,7 @@ function cluesCatalog(dir, world) {
 }
 
 function regionalizacion(dir, world) {
-  const t = new Table(dir, 'regionalizacion_IMB_2024.csv', ['CLUES', 'CLAVE_ENTIDAD', 'CLAVE_REGION', 'REGION', 'CLAVE_ZONA', 'ZONA']);
+  const t = new Table(dir, 'regionalizacion_IMB_2024.csv', ['CLUES', 'CLAVE_ENTIDAD', 'CLAVE_REGION', 'REGION', 'CLAVE_ZONA', 'ZONA'], { schema: 'regionalizacion' });
   for (const z of world.zonas) {
     for (const u of [...z.units].sort((a, b) => (a.clues < b.clues ? -1 : 1))) if (u.regionalised) t.row([u.clues, z.entidad, z.region, z.regionName, z.key, z.name]);
   }
@@ -293,7 +322,7 @@ function regionalizacion(dir, world) {
 
 function poblacion(dir, world) {
   const rng = rngFor('poblacion');
-  const t = new Table(dir, 'poblacion_responsabilidad_2024.csv', ['CLUES', 'ANIO', 'SEXO', 'GRUPO_EDAD', 'POBLACION']);
+  const t = new Table(dir, 'poblacion_responsabilidad_2024.csv', ['CLUES', 'ANIO', 'SEXO', 'GRUPO_EDAD', 'POBLACION'], { schema: 'poblacion' });
   for (const u of world.primary) {
     for (const sexo of ['Hombres', 'Mujeres']) {
       AGE_GROUPS.forEach((g, i) => t.row([u.clues, String(YEAR), sexo, g, String(Math.round(u.population * PYRAMID[i] * (0.45 + rng() * 0.1)))]));
@@ -345,7 +374,7 @@ function sis(dir, world, scale) {
     .sort((a, b) => (a.entidad + a.clues < b.entidad + b.clues ? -1 : 1));
   for (const ap of sisApartados(scale)) {
     const rng = rngFor(`sis-${ap.name}`);
-    const t = new Table(dir, `DA_${ap.name}_SIS_${YEAR}.csv`, [...SIS_KEYS, ...ap.vars], { encoding: 'latin1' });
+    const t = new Table(dir, `DA_${ap.name}_SIS_${YEAR}.csv`, [...SIS_KEYS, ...ap.vars], { encoding: 'latin1', schema: 'sis' });
     const scaleOf = ap.vars.map(() => 1 + Math.floor(rng() * 300));
     for (const u of units) {
       if (chance(rng, 0.004)) continue; // did not report this apartado this month: incompleto
@@ -365,35 +394,53 @@ const EGRESOS_HEADER = ['ID', 'CLUES', 'EGRESO', 'INGRE', 'DIAS_ESTA', 'TUHPSIQ'
 const MOTEGRE = weighted([['1', 20], ['2', 70], ['3', 2], ['4', 4], ['5', 2.7], ['6', 0.3], ['7', 0.5], ['9', 0.5]]);
 const DERHAB = weighted([['B', 60], ['B  ', 25], ['1', 8], ['2', 3], ['9', 4]]);
 
+/** Date texts of every day from 2022-01-01 to the cut, built once (millions of rows share them). */
+const DAY0 = dayNumber(2022, 1, 1);
+const DAY_TEXT = { iso: [], dmy: [], month: [] };
+for (let n = DAY0; n <= CUT + 5; n++) {
+  DAY_TEXT.iso.push(isoDate(n));
+  DAY_TEXT.dmy.push(dmyDate(n));
+  DAY_TEXT.month.push(String(civil(n).m));
+}
+const isoDay = (n) => (n >= DAY0 && n - DAY0 < DAY_TEXT.iso.length ? DAY_TEXT.iso[n - DAY0] : isoDate(n));
+const dmyDay = (n) => (n >= DAY0 && n - DAY0 < DAY_TEXT.dmy.length ? DAY_TEXT.dmy[n - DAY0] : dmyDate(n));
+
+/** SAEH egresos: the whole of 2023 (EGRESOS_2023.txt) and January–March 2024 (EGRESOS_2024.txt), hospital by hospital. */
 function egresos(dir, world, scale) {
   const rng = rngFor('egresos');
-  const t = new Table(dir, `EGRESOS_${YEAR}.txt`, EGRESOS_HEADER, { delimiter: '|', encoding: 'utf8bom' });
-  const perUnit = apportion(Math.round(VOLUMES.discharges * scale), world.hospitals.map((h) => h.beds));
+  const out = [];
   let id = 0;
-  world.hospitals.forEach((h, i) => {
-    for (let k = 0; k < perUnit[i]; k++) {
-      const out = dayInMonth(rng);
-      const stay = chance(rng, 0.1) ? int(rng, 6, 25) : int(rng, 0, 5);
-      const code = CIE_DISCHARGE(rng);
-      const obstetric = code[0] === 'O';
-      const years = obstetric ? int(rng, 15, 42) : int(rng, 0, 95);
-      const newborn = code[0] === 'P';
-      const bad = chance(rng, 0.00002);
-      t.row([
-        String(++id), bad ? `${h.clues.slice(0, 5)}999999` : h.clues, isoDate(out), isoDate(out - stay), String(stay), '2', '2', '2',
-        newborn ? '3' : chance(rng, 0.003) ? '9' : '5', String(newborn ? int(rng, 0, 27) : years), '1', obstetric ? '2' : chance(rng, 0.5) ? '1' : '2',
-        chance(rng, 0.5) ? (40 + rng() * 50).toFixed(1) : '999', chance(rng, 0.5) ? String(int(rng, 145, 180)) : '999', DERHAB(rng),
-        chance(rng, 0.97) ? h.entidad : '99', h.mun, h.loc, chance(rng, 0.2) ? '1' : '2', '2', '', '1', obstetric ? '03' : '01', '', '', obstetric ? '03' : '01',
-        choice(rng, ['1', '2', '2', '3', '9']), '', obstetric ? choice(rng, ['1', '2']) : MOTEGRE(rng), '', code, code, chance(rng, 0.85) ? '1' : '2',
-        chance(rng, 0.025) ? '1' : '2', '', String(MONTH), choice(rng, ['1', '2', '5']), '2',
-        obstetric ? String(int(rng, 1, 5)) : '', obstetric ? '1' : '', obstetric ? '0' : '', obstetric ? '1' : '', obstetric ? (code === 'O800' ? '1' : '2') : '',
-        obstetric ? String(int(rng, 36, 41)) : '', obstetric ? '1' : '', obstetric ? '1' : '', obstetric ? choice(rng, ['1', '2', '6']) : '', obstetric ? '0' : '',
-      ]);
+  for (const span of SPANS) {
+    const t = new Table(dir, `EGRESOS_${span.year}.txt`, EGRESOS_HEADER, { delimiter: '|', encoding: 'utf8bom', schema: 'egresos' });
+    const perUnit = apportion(Math.round((VOLUMES.discharges * scale * span.days) / 365), world.hospitals.map((h) => h.beds));
+    world.hospitals.forEach((h, i) => {
+      for (let k = 0; k < perUnit[i]; k++) {
+        const day = span.start + int(rng, 0, span.days - 1);
+        const stay = chance(rng, 0.1) ? int(rng, 6, 25) : int(rng, 0, 5);
+        const code = CIE_DISCHARGE(rng);
+        const obstetric = code[0] === 'O';
+        const years = obstetric ? int(rng, 15, 42) : int(rng, 0, 95);
+        const newborn = code[0] === 'P';
+        const bad = chance(rng, 0.00002);
+        t.row([
+          String(++id), bad ? `${h.clues.slice(0, 5)}999999` : h.clues, isoDay(day), isoDay(day - stay), String(stay), '2', '2', '2',
+          newborn ? '3' : chance(rng, 0.003) ? '9' : '5', String(newborn ? int(rng, 0, 27) : years), '1', obstetric ? '2' : chance(rng, 0.5) ? '1' : '2',
+          chance(rng, 0.5) ? (40 + rng() * 50).toFixed(1) : '999', chance(rng, 0.5) ? String(int(rng, 145, 180)) : '999', DERHAB(rng),
+          chance(rng, 0.97) ? h.entidad : '99', h.mun, h.loc, chance(rng, 0.2) ? '1' : '2', '2', '', '1', obstetric ? '03' : '01', '', '', obstetric ? '03' : '01',
+          choice(rng, ['1', '2', '2', '3', '9']), '', obstetric ? choice(rng, ['1', '2']) : MOTEGRE(rng), '', code, code, chance(rng, 0.85) ? '1' : '2',
+          chance(rng, 0.025) ? '1' : '2', '', DAY_TEXT.month[day - DAY0], choice(rng, ['1', '2', '5']), '2',
+          obstetric ? String(int(rng, 1, 5)) : '', obstetric ? '1' : '', obstetric ? '0' : '', obstetric ? '1' : '', obstetric ? (code === 'O800' ? '1' : '2') : '',
+          obstetric ? String(int(rng, 36, 41)) : '', obstetric ? '1' : '', obstetric ? '1' : '', obstetric ? choice(rng, ['1', '2', '6']) : '', obstetric ? '0' : '',
+        ]);
+      }
+    });
+    if (span.year === YEAR) {
+      t.raw(`${++id}|${world.hospitals[0].clues}|2024-02-30|2024-02-28|2|2|2|2|5|40|1|1|999|999|B|01|001|0001|2|2||1|01|||01|2||2||J189|J189|1|2||3|2|2||||||||||`); // impossible date
+      t.raw(`${++id}|${world.hospitals[1].clues}|2024-03-04|2024-03-01|3|2|2|2|5|40`); // cut short
     }
-  });
-  t.raw(`${++id}|${world.hospitals[0].clues}|2024-02-30|2024-02-28|2|2|2|2|5|40|1|1|999|999|B|01|001|0001|2|2||1|01|||01|2||2||J189|J189|1|2||3|2|2||||||||||`); // impossible date
-  t.raw(`${++id}|${world.hospitals[1].clues}|2024-03-04|2024-03-01|3|2|2|2|5|40`); // cut short
-  return t.close();
+    out.push(t.close());
+  }
+  return out;
 }
 
 const URGENCIAS_HEADER = ['ID', 'CLUES', 'FOLIO', 'FECHAALTA', 'EDAD', 'CVEEDAD', 'SEXO', 'ENTRESIDENCIA', 'MUNRESIDENCIA', 'DERHAB', 'TIPOURGENCIA', 'MOTATE', 'TIPOCAMA', 'ENVIADOA', 'MP', 'AFECPRIN', 'IRA', 'PLANEDA', 'SOBRESEDA', 'FECHAINGRESO', 'HORASESTANCIA', 'MES_ESTADISTICO', 'HORAINIATE', 'MININIATE', 'HORATERATE', 'MINTERATE'];
@@ -401,7 +448,7 @@ const CIE_ED = weighted([['J069', 16], ['A09X', 9], ['R509', 5], ['N390', 5], ['
 
 function urgencias(dir, world, scale) {
   const rng = rngFor('urgencias');
-  const t = new Table(dir, `URGENCIAS_${YEAR}.txt`, URGENCIAS_HEADER.map((h) => h.toLowerCase()), { delimiter: '|', encoding: 'latin1' });
+  const t = new Table(dir, `URGENCIAS_${YEAR}.txt`, URGENCIAS_HEADER.map((h) => h.toLowerCase()), { delimiter: '|', encoding: 'latin1', schema: 'urgencias' });
   const perUnit = apportion(Math.round(VOLUMES.ed * scale), world.edUnits.map((u) => (u.level === 2 ? u.beds * 2 : 15)));
   let id = 0;
   world.edUnits.forEach((u, i) => {
@@ -423,71 +470,220 @@ function urgencias(dir, world, scale) {
   return t.close();
 }
 
-const SINAC_HEADER = ['NACIOEXTRANJERO', 'ENTIDADNACIMIENTO', 'MUNICIPIONACIMIENTO', 'EDAD', 'SECONSIDERAINDIGENA', 'HABLALENGUAINDIGENA', 'FECHANACIMIENTOMADRE', 'ESTADOCONYUGAL', 'RESIDEEXTRANJERO', 'ENTIDADRESIDENCIA', 'MUNICIPIORESIDENCIA', 'LOCALIDADRESIDENCIA', 'NUMEROEMBARAZOS', 'HIJOSNACIDOSMUERTOS', 'HIJOSNACIDOSVIVOS', 'HIJOSSOBREVIVIENTES', 'CONDICIONHIJOANTERIOR', 'VIVEHIJOANTERIOR', 'ORDENNACIMIENTO', 'ATENCIONPRENATAL', 'TRIMESTREPRIMERCONSULTA', 'TOTALCONSULTAS', 'SOBREVIVIOPARTO', 'AFILIACION', 'ESCOLARIDAD', 'INTERRUMPIOESTUDIOS', 'CLAVEOCUPACIONHABITUAL', 'TRABAJAACTUALMENTE', 'EDADPADRE', 'FECHANACIMIENTO', 'HORANACIMIENTO', 'SEXO', 'EDADGESTACIONAL', 'TALLA', 'PESO', 'APGAR', 'SILVERMAN', 'TAMIZAUDITIVO', 'VACUNA_BCG', 'VACUNAHEPATITIS_B', 'VITAMINA_A', 'VITAMINA_K', 'PRODUCTOEMBARAZO', 'ORDENPRODUCTO', 'TOTALPRODUCTOS', 'CODIGOCIEANOMALIA1', 'CODIGOCIEANOMALIA2', 'LUGARNACIMIENTO', 'CLUES', 'TIEMPOTRASLADO', 'RESOLUCIONEMBARAZO', 'UTILIZOFORCEPS', 'TIPOCESAREA', 'PERSONALATENDIO', 'TIPOMEDICOATENDIO', 'ENTIDADFEDERATIVAPARTO', 'MUNICIPIOPARTO', 'LOCALIDADPARTO', 'CERTIFICADOPOR', 'CLUESCERTIFICA', 'ENTIDADFEDERATIVACERTIFICA', 'MUNICIPIOCERTIFICA', 'LOCALIDADCERTIFICA', 'FECHACERTIFICADO'];
-const CONSULTAS = weighted([['0', 3], ['1', 2.5], ['2', 4], ['3', 7], ['4', 8], ['5', 12], ['6', 14], ['7', 13], ['8', 12], ['9', 9], ['10', 6], ['12', 2], ['99', 1.5], ['', 1]]);
+const CONSULTAS = weighted([['0', 3], ['99', 1.5], ['', 1], ...PRENATAL_VISITS.map(([n, w]) => [String(n), w * 0.945])]);
+const MOTHER_AGES = weighted(MOTHER_AGE.map(([age, w]) => [String(age), w]));
+const TRIMESTRE = weighted([['1', 55], ['2', 33], ['3', 9], ['8', 2], ['9', 1]]);
 const RESOLUCION = weighted([['1', 57], ['2', 4], ['3', 38], ['0', 0.6], ['8', 0.4]]);
-const ATENDIO = weighted([['1', 95], ['2', 2], ['3', 0.5], ['4', 2], ['8', 0.3], ['9', 0.2]]);
+const ATENDIO = weighted([['1', 95], ['2', 2], ['3', 0.5], ['4', 2], ['8', 0.3], ['9', 0.2], ['0', 0.1]]);
+const ATENDIO_HOME = weighted([['4', 80], ['3', 8], ['8', 6], ['9', 4], ['0', 2]]);
+const AFILIACION = weighted([['10', 30], ['02', 35], ['03', 6], ['01', 20], ['99', 5], ['04', 4]]);
+const HOURS = Array.from({ length: 24 * 60 }, (_, m) => `${pad(Math.floor(m / 60), 2)}:${pad(m % 60, 2)}`);
+const ENTIDAD_CODES = ENTIDADES.map((e) => e[0]);
 
+/**
+ * SINAC births of every institution, day by day: sinac_2023.csv (the whole year) and
+ * sinac_2024.csv (January–March). A third of them in IMSS-BIENESTAR hospitals and CESSAs
+ * (the network's universe, by CLUES), most in other institutions' units (in the CLUES
+ * catalog: out of the network's scope), 3 % at home (CLUES 9998); 1 % of deliveries are twins
+ * (two rows, ORDENPRODUCTO 1 and 2); the mother resides where she gave birth, in another
+ * entidad (3 %), abroad (88), or not specified (99, 00): the residents' universe.
+ */
 function nacimientos(dir, world, scale) {
   const rng = rngFor('sinac');
-  const t = new Table(dir, `sinac_${YEAR}.csv`, SINAC_HEADER, { eol: '\r\n', quoteAll: true });
-  const places = [...world.hospitals, ...world.edUnits.filter((u) => u.kind === 'CESSA')];
-  const perUnit = apportion(Math.round(VOLUMES.births * scale), places.map((u) => (u.level === 2 ? u.beds : 4)));
-  places.forEach((u, i) => {
-    for (let k = 0; k < perUnit[i]; k++) {
-      const day = dayInMonth(rng);
-      const home = chance(rng, 0.03);
-      const age = int(rng, 14, 45);
-      const res = RESOLUCION(rng);
-      const residence = chance(rng, 0.005) ? '99' : chance(rng, 0.05) ? choice(rng, ENTIDADES)[0] : u.entidad;
-      const weeks = chance(rng, 0.006) ? 99 : int(rng, 32, 42);
-      t.row([
-        '2', chance(rng, 0.97) ? residence : '99', u.mun, String(age), chance(rng, 0.2) ? '1' : '2', '2', chance(rng, 0.04) ? '09/09/9999' : dmyDate(day - age * 365 - int(rng, 0, 364)),
-        choice(rng, ['1', '2', '5']), '2', residence, u.mun, u.loc, String(int(rng, 1, 6)), '0', String(int(rng, 1, 5)), String(int(rng, 1, 5)), '1', '1', String(int(rng, 1, 6)),
-        '1', choice(rng, ['1', '1', '2', '3', '8']), CONSULTAS(rng), '1', choice(rng, ['10', '10', '10', '01', '99']), String(int(rng, 1, 9)), '2', '98', '2', String(int(rng, 16, 60)),
-        dmyDate(day), `${pad(int(rng, 0, 23), 2)}:${pad(int(rng, 0, 59), 2)}`, choice(rng, ['1', '2']), String(weeks), String(int(rng, 42, 55)),
-        chance(rng, 0.005) ? '9999' : String(int(rng, 1800, 4500)), String(int(rng, 6, 10)), '0', '1', '1', '1', '1', '1', '1', '1', '1', '', '',
-        home ? '13' : '2', home ? '9998' : u.clues, String(int(rng, 0, 4)), home ? '1' : res, '2', res === '3' ? choice(rng, ['1', '2']) : '8', home ? '4' : ATENDIO(rng),
-        '1', u.entidad, u.mun, u.loc, '1', u.clues, u.entidad, u.mun, u.loc, dmyDate(day + int(rng, 0, 2)),
-      ]);
+  const network = [...world.hospitals, ...world.edUnits.filter((u) => u.kind === 'CESSA')];
+  const pickNetwork = weighted(network.map((u) => [u, u.level === 2 ? u.beds : 4]));
+  const others = world.others;
+  const out = [];
+  for (const span of SPANS) {
+    const t = new Table(dir, `sinac_${span.year}.csv`, SINAC_HEADER, { eol: '\r\n', quoteAll: true, schema: 'nacimientos' });
+    const perDay = apportion(Math.round((VOLUMES.births * scale * span.days) / 365), new Array(span.days).fill(1));
+    for (let d = 0; d < span.days; d++) {
+      const day = span.start + d;
+      const date = dmyDay(day);
+      for (let born = 0; born < perDay[d];) {
+        const r = rng();
+        const home = r < 0.03;
+        const place = home ? null : r < 0.35 ? pickNetwork(rng) : others[Math.floor(rng() * others.length)];
+        const near = place ?? pickNetwork(rng); // a home birth happens near a unit: its municipality
+        const ent = near.entidad;
+        const x = rng();
+        const residence = x < 0.005 ? '99' : x < 0.006 ? '00' : x < 0.008 ? '88' : x < 0.038 ? ENTIDAD_CODES[Math.floor(rng() * 32)] : ent;
+        const known = residence !== '99' && residence !== '00' && residence !== '88';
+        const age = chance(rng, 0.002) ? '99' : MOTHER_AGES(rng);
+        const years = age === '99' ? 25 : Number(age);
+        const noPrenatal = chance(rng, 0.03);
+        const res = home ? '1' : RESOLUCION(rng);
+        const clues = home ? '9998' : place.clues;
+        const twins = chance(rng, 0.01);
+        const mother = [
+          '2', chance(rng, 0.95) ? ent : ENTIDAD_CODES[Math.floor(rng() * 32)], near.mun, age, chance(rng, 0.2) ? '1' : '2', chance(rng, 0.08) ? '1' : '2',
+          chance(rng, 0.04) ? '09/09/9999' : dmyDate(day - years * 365 - int(rng, 0, 364)), choice(rng, ['1', '2', '5', '9']), residence === '88' ? '1' : '2',
+          residence, known ? near.mun : '999', known ? near.loc : '9999', String(int(rng, 1, 6)), '0', String(int(rng, 0, 5)), String(int(rng, 0, 5)), '1', '1',
+          String(int(rng, 1, 6)), noPrenatal ? '2' : '1', noPrenatal ? '0' : TRIMESTRE(rng), noPrenatal ? '0' : CONSULTAS(rng), '1', AFILIACION(rng),
+          String(int(rng, 1, 9)), '2', '98', choice(rng, ['1', '2']), chance(rng, 0.1) ? '99' : String(int(rng, 16, 60)),
+        ];
+        const hour = HOURS[int(rng, 0, HOURS.length - 1)];
+        const attended = home ? ATENDIO_HOME(rng) : ATENDIO(rng);
+        const caesarean = res === '3' ? choice(rng, ['1', '2']) : '8';
+        for (let k = 1; k <= (twins ? 2 : 1); k++) {
+          const order = chance(rng, 0.002) ? '0' : String(k);
+          t.row([
+            ...mother, date, hour, chance(rng, 0.0005) ? '9' : choice(rng, ['1', '2']), chance(rng, 0.006) ? '99' : String(int(rng, twins ? 30 : 34, 42)),
+            String(int(rng, 42, 55)), chance(rng, 0.005) ? '9999' : String(int(rng, twins ? 1400 : 1800, 4500)), String(int(rng, 6, 10)), '0', '1', '1', '1', '1', '1',
+            '1', order, twins ? '2' : '1', '', '', home ? '13' : '1', clues, String(int(rng, 0, 4)), res, '2', caesarean, attended, home ? '8' : '1',
+            ent, near.mun, near.loc, home ? '2' : '1', near.clues, ent, near.mun, near.loc, dmyDay(day + int(rng, 0, 2)),
+          ]);
+          born++;
+        }
+      }
     }
-  });
-  // A broken quote and a row with a CLUES not in the catalog.
-  t.raw(`"2","${world.hospitals[0].entidad}","001","27","2","2","01/01/1997","1","2","${world.hospitals[0].entidad}","001","0001","1","0","1","1","1","1","1","1","1","5","1","10","4","2","98","2","30","05/03/2024","10:00","1","39","50","3200","9","0","1","1","1","1","1","1","1","1","","","2","${world.hospitals[0].clues}","1","1","2","8","1","1","01","001","0001","1","${world.hospitals[0].clues}","01","001","0001","06/03/2024`);
-  return t.close();
+    if (span.year === YEAR) {
+      const h = world.hospitals[0];
+      const line = (clues, date) => `"2","${h.entidad}","001","27","2","2","01/01/1997","1","2","${h.entidad}","001","0001","1","0","1","1","1","1","1","1","1","5","1","10","4","2","98","2","30","${date}","10:00","1","39","50","3200","9","0","1","1","1","1","1","1","1","1","","","1","${clues}","1","1","2","8","1","1","${h.entidad}","001","0001","1","${h.clues}","${h.entidad}","001","0001","06/03/2024"`;
+      t.raw(line(`${h.clues.slice(0, 5)}999999`, '05/03/2024')); // a CLUES in no catalog
+      t.raw(line(h.clues, '30/02/2024')); // an impossible date
+      // A broken quote, last (DuckDB's reader loses the line after one).
+      t.raw(line(h.clues, '05/03/2024').slice(0, -1));
+    }
+    out.push(t.close());
+  }
+  return out;
 }
 
-const DEFUN_HEADER = ['ent_regis', 'mun_regis', 'ent_resid', 'mun_resid', 'tloc_resid', 'loc_resid', 'ent_ocurr', 'mun_ocurr', 'tloc_ocurr', 'loc_ocurr', 'causa_def', 'lista_mex', 'sexo', 'edad', 'dia_ocurr', 'mes_ocurr', 'anio_ocur', 'dia_regis', 'mes_regis', 'anio_regis', 'dia_nacim', 'mes_nacim', 'anio_nacim', 'ocupacion', 'escolarida', 'edo_civil', 'presunto', 'ocurr_trab', 'lugar_ocur', 'necropsia', 'asist_medi', 'sitio_ocur', 'cond_cert', 'nacionalid', 'derechohab', 'embarazo', 'rel_emba', 'horas', 'minutos', 'capitulo', 'grupo', 'lista1', 'gr_lismex', 'vio_fami', 'area_ur', 'edad_agru', 'complicaro', 'dia_cert', 'mes_cert', 'anio_cert', 'maternas', 'lengua', 'cond_act', 'par_agre', 'ent_ocules', 'mun_ocules', 'loc_ocules', 'razon_m', 'dis_re_oax'];
-const CAUSES = weighted([['E119', 14], ['I219', 14], ['J189', 6], ['K703', 5], ['C349', 3], ['N189', 4], ['I10X', 4], ['X954', 3], ['V892', 3], ['J449', 4], ['I639', 4], ['P073', 1], ['A419', 2], ['O149', 0.05], ['O85X', 0.03]]);
+// Causes of death: [code, weight] by age class. Enough of every cause the catalog's
+// mortality indicators count (SDG 3.9.1–3.9.3, 3.4.2, 3.6.1, cervical cancer, maternal).
+const NEONATAL_CAUSES = weighted([['P073', 30], ['P369', 25], ['P220', 20], ['P210', 12], ['P23X', 4], ['Q249', 8], ['Q000', 5]]);
+const CHILD_CAUSES = weighted([['J189', 25], ['A09X', 18], ['E43X', 10], ['A419', 10], ['W699', 8], ['Q249', 10], ['J219', 10], ['J101', 3], ['X490', 1], ['B779', 1]]);
+const ADULT_CAUSES = weighted([
+  ['E119', 12], ['E112', 6], ['I219', 12], ['I251', 4], ['I639', 3], ['I64X', 3], ['I10X', 4], ['J189', 5], ['J440', 2], ['J449', 3], ['J101', 0.5],
+  ['C349', 1.5], ['C341', 0.5], ['C509', 1.5], ['C61X', 1.2], ['C169', 1], ['C220', 1], ['K703', 4], ['K746', 3], ['N189', 4], ['A419', 1], ['A09X', 0.8],
+  ['E43X', 0.8], ['X954', 3], ['X990', 1], ['X700', 1.2], ['X599', 0.6], ['V892', 1.5], ['V031', 0.5], ['V234', 0.4], ['W699', 0.4], ['X470', 0.05],
+  ['X450', 0.05], ['X490', 0.05], ['Y870', 0.02], ['R99X', 0.5], ['B24X', 0.5], ['U071', 1],
+]);
+const CERVICAL = 0.6; // % of the deaths of women aged 25+ from C53
+const MATERNAL = weighted([['O149', 20], ['O720', 15], ['O85X', 12], ['O882', 8], ['O001', 6], ['O990', 10], ['A34X', 1], ['O969', 6], ['O97X', 2], ['B24X', 2]]);
+const DERECHOHAB = weighted([['1', 35], ['2', 30], ['3', 6], ['9', 15], ['7', 5], ['99', 9]]);
+const TIPO_DEFUN = (cause) => (cause[0] === 'V' || cause[0] === 'W' || cause >= 'X00' && cause < 'X60' ? '1' : cause >= 'X60' && cause < 'X85' ? '3' : cause >= 'X85' && cause < 'Y10' ? '2' : '8');
 
+/**
+ * INEGI deaths of every resident, in the 74-column 2022+ layout, chronologically by
+ * occurrence (the whole of 2023 and January–March 2024), each registered a few days later (a
+ * few a year later), the registration year choosing the file: DEFUN_2023.csv and
+ * DEFUN_2024.csv (the late registrations of 2023 and the deaths of 2024 registered by the
+ * cut). Coded ages: hours, days, months, years, and the x098 "unknown within the unit"
+ * codes; residence not specified (99) and abroad (33); `razon_m` 1 for maternal deaths (one a
+ * reclassified B24X), 2 for the late ones (O96–O97).
+ */
 function defunciones(dir, world, scale) {
   const rng = rngFor('defun');
-  const t = new Table(dir, `DEFUN_${YEAR}.csv`, DEFUN_HEADER);
-  const perEntidad = apportion(Math.round(VOLUMES.deaths * scale), ENTIDADES.map((e) => e[3]));
-  ENTIDADES.forEach(([ent], e) => {
-    for (let k = 0; k < perEntidad[e]; k++) {
-      const day = civil(dayInMonth(rng));
-      const kind = chance(rng, 0.03) ? (chance(rng, 0.5) ? 2 : 3) : 4;
-      const value = kind === 2 ? int(rng, 0, 29) : kind === 3 ? int(rng, 1, 11) : chance(rng, 0.005) ? 998 : int(rng, 1, 100);
-      const edad = `${kind}${pad(value, 3)}`;
-      const resid = chance(rng, 0.005) ? '99' : ent;
-      const mun = pad(int(rng, 1, 120), 3);
-      const birthYear = kind === 4 && value < 998 ? YEAR - value : YEAR;
-      t.row([
-        ent, mun, resid, resid === '99' ? '999' : mun, '1', pad(int(rng, 1, 200), 4), ent, mun, '1', pad(int(rng, 1, 200), 4), CAUSES(rng), '', choice(rng, ['1', '2']), edad,
-        chance(rng, 0.01) ? '99' : String(day.d), String(day.m), String(day.y), String(Math.min(31, day.d + int(rng, 0, 3))), String(day.m), String(day.y),
-        String(int(rng, 1, 28)), String(int(rng, 1, 12)), chance(rng, 0.03) ? '9999' : String(birthYear), '98', '4', '5', '8', '8', '88', '2', '1', '11', '1', '1', '1', '8', '8',
-        String(int(rng, 0, 23)), String(int(rng, 0, 59)), '4', '', '', '', '8', '1', '16', '8', String(day.d), String(day.m), String(day.y), '', '2', '2', '88', '88', '888', '8888', '', '999',
-      ]);
-    }
+  const at = Object.fromEntries(DEFUN_HEADER.map((h, i) => [h, i]));
+  const template = DEFUN_HEADER.map(() => '');
+  const set = (row, values) => { for (const k in values) row[at[k]] = values[k]; };
+  set(template, {
+    tloc_regis: '1', tloc_resid: '1', tloc_ocurr: '1', nacionalid: '1', ent_nac: '99', afromex: '2', conindig: '2', lengua: '2', cve_lengua: '', nacesp_cve: '',
+    ocupacion: '98', escolarida: '4', edo_civil: '5', ocurr_trab: '8', lugar_ocur: '88', par_agre: '88', vio_fami: '8', asist_medi: '1', cirugia: '2',
+    natviole: '8', necropsia: '2', usonecrops: '8', encefalica: '8', donador: '8', sitio_ocur: '11', cond_cert: '1', embarazo: '8', rel_emba: '8',
+    capitulo: '', grupo: '', lista1: '', gr_lismex: '', area_ur: '1', complicaro: '8', ent_ocules: '88', mun_ocules: '888', loc_ocules: '8888', dis_re_oax: '999',
+    sem_gest: '', gramos: '', cod_adicio: '', lista_mex: '',
   });
-  t.raw(`12,001,12,001,1,0001,12,001,1,0001,E119,,1,4a56,2,3,2024,3,3,2024,11,12,1967,41,5,5,8,8,88,2,2,1,1,1,1,8,8,6,9,4,,,,8,1,16,8,2,3,2024,,2,2,88,88,888,8888,,999`); // bad edad
+  const pickEntidad = weighted(CONAPO_ENTIDADES.map(([cve, , total]) => [pad(cve, 2), total || (cve === 12 ? 3_560_000 : 1_270_000)]));
+  const tables = { 2023: new Table(dir, 'DEFUN_2023.csv', DEFUN_HEADER, { schema: 'defunciones' }), 2024: new Table(dir, 'DEFUN_2024.csv', DEFUN_HEADER, { schema: 'defunciones' }) };
+  for (const span of SPANS) {
+    const perDay = apportion(Math.round((VOLUMES.deaths * scale * span.days) / 365), new Array(span.days).fill(1));
+    for (let d = 0; d < span.days; d++) {
+      const day = span.start + d;
+      const c = civil(day);
+      for (let k = 0; k < perDay[d]; k++) {
+        const row = template.slice();
+        const ent = pickEntidad(rng);
+        const mun = pad(int(rng, 1, 120), 3);
+        const x = rng();
+        const resid = x < 0.005 ? '99' : x < 0.007 ? '33' : x < 0.027 ? ENTIDAD_CODES[Math.floor(rng() * 32)] : ent;
+        const a = rng();
+        let edad, years, cause;
+        const sexo = chance(rng, 0.0005) ? '9' : chance(rng, 0.55) ? '1' : '2';
+        if (a < 0.02) { // neonatal: hours (day 0) or days 1–27; 1098 / 2098 unknown within the unit
+          edad = chance(rng, 0.01) ? choice(rng, ['1098', '2098']) : chance(rng, 0.4) ? `10${pad(int(rng, 1, 23), 2)}` : `20${pad(int(rng, 1, 27), 2)}`;
+          years = 0; cause = NEONATAL_CAUSES(rng);
+        } else if (a < 0.03) { // post-neonatal infants: days 28–29, months, 3098
+          edad = chance(rng, 0.01) ? '3098' : chance(rng, 0.05) ? `20${int(rng, 28, 29)}` : `30${pad(int(rng, 1, 11), 2)}`;
+          years = 0; cause = CHILD_CAUSES(rng);
+        } else if (a < 0.04) { // 1–4 years
+          years = int(rng, 1, 4); edad = `400${years}`; cause = CHILD_CAUSES(rng);
+        } else if (chance(rng, 0.005)) { // age not specified
+          years = null; edad = '4998'; cause = ADULT_CAUSES(rng);
+        } else { // 5 and over, more at older ages
+          years = Math.min(110, 5 + Math.floor(100 * Math.sqrt(rng()) * (0.55 + 0.45 * rng())));
+          edad = `4${pad(years, 3)}`; cause = ADULT_CAUSES(rng);
+        }
+        let razon = '';
+        if (sexo === '2' && years !== null && years >= 15 && years <= 49 && chance(rng, 0.04)) {
+          cause = MATERNAL(rng);
+          razon = cause.startsWith('O96') || cause.startsWith('O97') ? '2' : '1';
+        } else if (sexo === '2' && years !== null && years >= 25 && chance(rng, CERVICAL / 100)) cause = 'C539';
+        const reg = Math.min(CUT, day + (chance(rng, 0.01) ? int(rng, 30, 400) : int(rng, 0, 10)));
+        const r = civil(reg);
+        const born = years === null || chance(rng, 0.03) ? null : civil(day - years * 365 - int(rng, 0, 364));
+        set(row, {
+          ent_regis: ent, mun_regis: mun, loc_regis: pad(int(rng, 1, 200), 4), ent_resid: resid, mun_resid: resid === '99' || resid === '33' ? '999' : mun,
+          loc_resid: resid === '99' || resid === '33' ? '9999' : pad(int(rng, 1, 200), 4), ent_ocurr: ent, mun_ocurr: mun, loc_ocurr: pad(int(rng, 1, 200), 4),
+          causa_def: cause, sexo, edad, dia_ocurr: chance(rng, 0.01) ? '99' : String(c.d), mes_ocurr: String(c.m), anio_ocur: String(c.y),
+          dia_regis: String(r.d), mes_regis: String(r.m), anio_regis: String(r.y),
+          dia_nacim: born ? String(born.d) : '99', mes_nacim: born ? String(born.m) : '99', anio_nacim: born ? String(born.y) : '9999',
+          tipo_defun: TIPO_DEFUN(cause), derechohab: DERECHOHAB(rng), horas: String(int(rng, 0, 23)), minutos: String(int(rng, 0, 59)),
+          dia_cert: String(c.d), mes_cert: String(c.m), anio_cert: String(c.y), edad_agru: years === null ? '30' : pad(Math.min(29, 5 + Math.floor(years / 5)), 2),
+          razon_m: razon, maternas: razon ? cause : '', embarazo: razon ? '1' : sexo === '2' && years !== null && years >= 10 && years <= 54 ? '5' : '8',
+          sitio_ocur: chance(rng, 0.45) ? '2' : '11',
+        });
+        tables[r.y].row(row);
+      }
+    }
+  }
+  const bad = template.slice();
+  set(bad, { ent_regis: '12', mun_regis: '001', ent_resid: '12', mun_resid: '001', causa_def: 'E119', sexo: '1', edad: '4a56', dia_ocurr: '2', mes_ocurr: '3', anio_ocur: '2024', dia_regis: '3', mes_regis: '3', anio_regis: '2024', dia_nacim: '11', mes_nacim: '12', anio_nacim: '1967' });
+  tables[2024].row(bad); // an age that is no integer: the row is rejected
+  return [tables[2023].close(), tables[2024].close()];
+}
+
+// Mexico's age structure in five-year groups 0–4 … 85+ (share, both sexes) and the share of men.
+const NATIONAL_PYRAMID = [0.071, 0.075, 0.079, 0.081, 0.082, 0.08, 0.077, 0.073, 0.069, 0.065, 0.06, 0.053, 0.045, 0.036, 0.026, 0.016, 0.008, 0.004];
+const MALE_SHARE = [0.51, 0.51, 0.505, 0.5, 0.49, 0.485, 0.48, 0.48, 0.478, 0.475, 0.47, 0.47, 0.468, 0.465, 0.46, 0.45, 0.43, 0.4];
+const POPULATION_FACTOR = { 2023: 0.991, 2024: 1, 2025: 1.008 };
+
+/**
+ * CONAPO's mid-year population by entidad, sex and single year of age (0–109), 2023–2025,
+ * in CONAPO's layout: conapo_pob_mitad_2023_2025.csv, Latin-1, the national rows first in
+ * each year (CVE_GEO 0, the sum of the 32). Plausible figures (~131 M in 2024), not CONAPO's.
+ * Does not grow with --scale: the population is the population.
+ */
+function conapo(dir) {
+  const rng = rngFor('conapo');
+  const t = new Table(dir, 'conapo_pob_mitad_2023_2025.csv', CONAPO_HEADER, { encoding: 'latin1', schema: 'poblacion_conapo' });
+  const base = new Map();
+  for (const [cve, , total0] of CONAPO_ENTIDADES) {
+    const total = total0 || (cve === 12 ? 3_560_000 : 1_270_000);
+    const groups = apportion(total, NATIONAL_PYRAMID.map((s) => s * (0.94 + rng() * 0.12)));
+    const men = groups.map((n, g) => Math.round(n * MALE_SHARE[g]));
+    base.set(cve, { Hombres: singleYears(men), Mujeres: singleYears(groups.map((n, g) => n - men[g])) });
+  }
+  let renglon = 0;
+  for (const year of [2023, 2024, 2025]) {
+    const f = POPULATION_FACTOR[year];
+    const figures = new Map([...base].map(([cve, b]) => [cve, { Hombres: b.Hombres.map((n) => Math.round(n * f)), Mujeres: b.Mujeres.map((n) => Math.round(n * f)) }]));
+    const national = { Hombres: new Array(110).fill(0), Mujeres: new Array(110).fill(0) };
+    for (const v of figures.values()) for (const s of ['Hombres', 'Mujeres']) v[s].forEach((n, age) => (national[s][age] += n));
+    for (const [cve, name, fig] of [[0, 'República Mexicana', national], ...CONAPO_ENTIDADES.map(([c, n]) => [c, n, figures.get(c)])]) {
+      for (let age = 0; age <= 109; age++) {
+        for (const sexo of ['Hombres', 'Mujeres']) t.row([String(++renglon), String(year), name, String(cve), String(age), sexo, String(fig[sexo][age])]);
+      }
+    }
+  }
   return t.close();
 }
 
 function personal(dir, world) {
   const rng = rngFor('personal');
-  const t = new Table(dir, `personal_${YEAR}.csv`, ['CLUES', 'ANIO', 'MES', 'ID_TRABAJADOR', 'CATEGORIA', 'NIVEL_ATENCION', 'DIAS_LABORABLES', 'DIAS_AUSENCIA', 'FUNCION', 'CAPACITADO_MASB']);
+  const t = new Table(dir, `personal_${YEAR}.csv`, ['CLUES', 'ANIO', 'MES', 'ID_TRABAJADOR', 'CATEGORIA', 'NIVEL_ATENCION', 'DIAS_LABORABLES', 'DIAS_AUSENCIA', 'FUNCION', 'CAPACITADO_MASB'], { schema: 'personal' });
   const mix = weighted([['MG', 20], ['ME', 10], ['EN', 40], ['PA', 15], ['AD', 15]]);
   let id = 0;
   for (const u of world.active) {
@@ -502,7 +698,7 @@ function personal(dir, world) {
 
 function recetas(dir, world, scale) {
   const rng = rngFor('recetas');
-  const t = new Table(dir, `recetas_${YEAR}.csv`, ['CLUES', 'FOLIO_RECETA', 'FECHA_EMISION', 'CLAVES_PRESCRITAS', 'CLAVES_SURTIDAS', 'PIEZAS_PRESCRITAS', 'PIEZAS_SURTIDAS', 'EDAD_PACIENTE', 'CLAVES_ANTIBIOTICO', 'CLAVES_ANTIPSICOTICO', 'APEGO_GPC']);
+  const t = new Table(dir, `recetas_${YEAR}.csv`, ['CLUES', 'FOLIO_RECETA', 'FECHA_EMISION', 'CLAVES_PRESCRITAS', 'CLAVES_SURTIDAS', 'PIEZAS_PRESCRITAS', 'PIEZAS_SURTIDAS', 'EDAD_PACIENTE', 'CLAVES_ANTIBIOTICO', 'CLAVES_ANTIPSICOTICO', 'APEGO_GPC'], { schema: 'recetas' });
   const perUnit = apportion(Math.round(VOLUMES.prescriptions * scale), world.active.map((u) => (u.level === 2 ? u.beds * 40 : u.population / 3)));
   const dates = Array.from({ length: MONTH_DAYS }, (_, d) => dmyDate(MONTH_START + d));
   world.active.forEach((u, i) => {
@@ -522,7 +718,7 @@ function recetas(dir, world, scale) {
 // ---------------------------------------------------------------------------------------
 // "Layout ours" sources, from their schema
 
-const HAND_WRITTEN = new Set(['clues', 'regionalizacion', 'poblacion', 'sis', 'egresos', 'urgencias', 'nacimientos', 'defunciones', 'personal', 'recetas']);
+const HAND_WRITTEN = new Set(['clues', 'regionalizacion', 'poblacion', 'sis', 'egresos', 'urgencias', 'nacimientos', 'defunciones', 'poblacion_conapo', 'personal', 'recetas']);
 
 function loadSchemas() {
   return readdirSync(SOURCES_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => parseYaml(readFileSync(join(SOURCES_DIR, f), 'utf8')));
@@ -543,7 +739,7 @@ function fromSchema(dir, world, def) {
   const cols = def.columnas.filter((c) => !c.de);
   const header = cols.map(headerOf);
   const name = fileNameFor(def);
-  const t = new Table(dir, name, header, { delimiter: def.formato?.delimitador ?? ',', encoding: def.formato?.codificacion === 'latin1' ? 'latin1' : 'utf8' });
+  const t = new Table(dir, name, header, { delimiter: def.formato?.delimitador ?? ',', encoding: def.formato?.codificacion === 'latin1' ? 'latin1' : 'utf8', schema: def.fuente });
   const keyLevel = def.clave?.[0]?.nivel ?? (def.clave?.[0]?.niveles ? 'mixto' : 'clues');
   const byUnit = keyLevel === 'clues' || def.fuente === 'cedulas';
   const keys = !byUnit ? world.entidades : def.fuente === 'vigilancia_hospitalaria' ? world.hospitals : def.fuente === 'comunitaria' ? world.primary : world.active;
@@ -610,10 +806,11 @@ export function generate(outDir, { scale = 1, units = IMB_UNITS, quiet = false }
   log(regionalizacion(outDir, world));
   log(poblacion(outDir, world));
   for (const r of sis(outDir, world, scale)) log(r);
-  log(egresos(outDir, world, scale));
+  for (const r of egresos(outDir, world, scale)) log(r);
   log(urgencias(outDir, world, scale));
-  log(nacimientos(outDir, world, scale));
-  log(defunciones(outDir, world, scale));
+  for (const r of nacimientos(outDir, world, scale)) log(r);
+  for (const r of defunciones(outDir, world, scale)) log(r);
+  log(conapo(outDir));
   log(personal(outDir, world));
   log(recetas(outDir, world, scale));
   const covered = [...HAND_WRITTEN];

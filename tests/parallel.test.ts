@@ -7,7 +7,7 @@ import { compute, loadCatalog, type ComputeResult, type Rejection } from "../src
 import { openCounter } from "../src/node/extract.js";
 import { runCli } from "./helpers.js";
 
-// A reduced national extract (bench/generate.mjs: 600 units, 2 % of the monthly volumes, the
+// A reduced national extract (bench/generate.mjs: 600 units, 2 % of the volumes, the
 // same layouts and the same deliberately bad rows), read in one thread and in worker threads.
 const dir = mkdtempSync(join(tmpdir(), "masb-par-"));
 const extract = generate(join(dir, "x"), { units: 600, scale: 0.02, quiet: true });
@@ -56,9 +56,11 @@ describe("worker threads", () => {
     expect(two.rejections).toEqual(one.rejections);
     expect(two.progress).toEqual(one.progress);
     // After the hierarchy (regionalisation, CLUES), threads start with the biggest file
-    // (prescriptions); one thread reads the sources in name order.
-    expect(two.started.slice(0, 3)).toEqual(["regionalizacion_IMB_2024.csv", "ESTABLECIMIENTO_SALUD_202403.csv", "recetas_2024.csv"]);
-    expect(one.started[2]).not.toBe("recetas_2024.csv");
+    // (SINAC's births of 2023); one thread reads the sources in name order.
+    const biggest = extract.files.filter((f) => !/^(regionalizacion|ESTABLECIMIENTO)/.test(f.file)).sort((a, b) => b.bytes - a.bytes)[0].file;
+    expect(biggest).toBe("sinac_2023.csv");
+    expect(two.started.slice(0, 3)).toEqual(["regionalizacion_IMB_2024.csv", "ESTABLECIMIENTO_SALUD_202403.csv", biggest]);
+    expect(one.started[2]).not.toBe(biggest);
     // The per-unit monthly reports (completeness) are the same too.
     expect([...two.result.reports.keys()]).toEqual([...one.result.reports.keys()]);
     for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
