@@ -3,12 +3,13 @@ import { NIVELES, type ClaveIntento, type Nivel } from "../catalog/schema.js";
 import { DataError, MasbError, type Aviso } from "../errors.js";
 import { compileFilter, formatIsoDate, monthIndexOfDays, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
-import { readSource, type Chunks, type FileProblem, type RecordObject, type Rejection, type RowSink } from "../sources/reader.js";
+import { RawRecord, readSource, type Chunks, type FileProblem, type RecordObject, type Rejection, type RowSink } from "../sources/reader.js";
 import { noNetworkError, regionalisationAvisos, sourceAvisos, suggestClues } from "./avisos.js";
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
 import { KeyHasher, SeenKeys } from "./keys.js";
+import { QUOTED } from "../sources/csv.js";
 import { Bucket, SourceStore } from "./store.js";
 
 /** One input of a source: a name for messages and a way to get its bytes or text, once. */
@@ -302,6 +303,8 @@ export class SourceReader {
   private readonly keyColumns: number[] | null;
   private readonly keyHeaders: string;
   private readonly hasher = new KeyHasher();
+  /** The delimiter's code, to hash a whole record from its text. */
+  private readonly delimiter: number;
   /** The keys of the records read since the last `forgetKeys()`. */
   private seenKeys: SeenKeys | null = null;
 
@@ -320,6 +323,7 @@ export class SourceReader {
     const llave = source.def.llave;
     this.keyColumns = llave === undefined ? null : llave === "renglon" ? [] : llave.map((c) => source.index.get(c)!);
     this.keyHeaders = Array.isArray(llave) ? llave.map((c) => originalName(source, c)).join("/") : "";
+    this.delimiter = source.def.formato.delimitador.charCodeAt(0);
   }
 
   /** Drops the keys read so far (their memory with them): the source's last file has been read. */
@@ -361,7 +365,7 @@ export class SourceReader {
     let bucket: Bucket | null = null;
     let sentKey = NaN;
     let sentNow: Uint8Array | null = null;
-    let raw: string[] = [];
+    let raw: RawRecord | null = null;
     const reader = this;
     const seenKeys = this.keyColumns ? (this.seenKeys ??= new SeenKeys()) : null;
     seenKeys?.startFile(file);
@@ -379,15 +383,15 @@ export class SourceReader {
       lastNode = -1;
       placed = false;
       report.rejected++;
-      hooks.reject({ file, line: lastLine, code, reason, column, value, raw });
+      hooks.reject({ file, line: lastLine, code, reason, column, value, raw: raw!.all() });
     };
     const sink: RowSink = {
-      row(row, line, fields) {
+      row(row, line, record) {
         if (line === rejectedLine) return; // one rejection per physical record, even when pivoted
         if (line !== lastLine) {
           // Key and period are the same for every pivoted row of one record: resolve them once.
           lastLine = line;
-          raw = fields;
+          raw = record;
           sawRow = true;
           if (++rowsSeen % 100_000 === 0) hooks.progress(rowsSeen);
           const at = attach(row);
@@ -415,7 +419,7 @@ export class SourceReader {
           }
           // Last of the checks, so that only accepted records (out of scope included) hold a key.
           if (seenKeys) {
-            const first = reader.firstOccurrence(seenKeys, row, fields, line);
+            const first = reader.firstOccurrence(seenKeys, row, record, line);
             if (first >= 0) return reject("MASB_REGISTRO_DUPLICADO", reader.duplicateReason(seenKeys, first, row), ...reader.keyCell(row));
           }
           lastNode = at;
@@ -481,12 +485,15 @@ export class SourceReader {
    * Records the key of the record at `line`; returns the slot of an earlier record with the
    * same key, or -1. A key with an empty part identifies nothing and is not recorded.
    */
-  private firstOccurrence(seen: SeenKeys, row: unknown[], fields: string[], line: number): number {
+  private firstOccurrence(seen: SeenKeys, row: unknown[], raw: RawRecord, line: number): number {
     const h = this.hasher;
     const cols = this.keyColumns!;
     h.start();
     if (cols.length === 0) {
-      for (let i = 0; i < fields.length; i++) h.field(fields[i]);
+      // The whole record: every field, hashed from the text when the tokenizer sliced only some.
+      const span = raw.span;
+      if (span !== null) h.fieldsOf(span.text, span.start, span.end, this.delimiter, span.kind === QUOTED);
+      else for (let i = 0; i < raw.fields.length; i++) h.field(raw.fields[i]);
     } else {
       for (let i = 0; i < cols.length; i++) {
         const v = row[cols[i]];
@@ -622,15 +629,15 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       const report: FileReport = { source: source.name, file: input.name, read: 0, accepted: 0, rejected: 0 };
       options.onProgress?.({ kind: "archivo", source: source.name, file: input.name });
       let line = -1;
-      let raw: string[] = [];
+      let raw: RawRecord | null = null;
       const rejectRow = (code: string, reason: string, column?: string, value?: string) => {
         report.rejected++;
-        emitReject(source.name, { file: input.name, line, code, reason, column, value, raw });
+        emitReject(source.name, { file: input.name, line, code, reason, column, value, raw: raw!.all() });
       };
       const { read } = await readSource(source, input.name, input.open(), {
-        row(row, l, fields) {
+        row(row, l, record) {
           line = l;
-          raw = fields;
+          raw = record;
           onRow(row, rejectRow);
         },
         reject(r) {

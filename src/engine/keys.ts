@@ -17,6 +17,7 @@
  */
 
 const EMPTY = 0;
+const QUOTE = 34;
 
 /**
  * Hashes a key field by field into two 32-bit lanes. Each field is fed as 32-bit words of two
@@ -41,6 +42,41 @@ export class KeyHasher {
     for (; i + 1 < n; i += 2) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
     if (i < n) this.word(s.charCodeAt(i));
     this.word(n);
+  }
+
+  /**
+   * Feeds the fields of `text[start, end)` as `field` would feed each: the text split on the
+   * delimiter `d` (a char code), or, `quoted`, the text within its outer quotes split on
+   * `"<d>"` (every quote inside is such a separator: the tokenizer's `QUOTED` records). No
+   * field is made into a string.
+   */
+  fieldsOf(text: string, start: number, end: number, d: number, quoted: boolean): void {
+    let p = start;
+    let stop = end;
+    let sep = d;
+    if (quoted) {
+      p++;
+      stop--;
+      sep = QUOTE;
+    }
+    let from = p;
+    let held = -1; // the first code unit of a word, waiting for its second
+    for (; p < stop; p++) {
+      const c = text.charCodeAt(p);
+      if (c === sep) {
+        if (held >= 0) this.word(held);
+        this.word(p - from);
+        held = -1;
+        if (quoted) p += 2;
+        from = p + 1;
+      } else if (held < 0) held = c;
+      else {
+        this.word(held | (c << 16));
+        held = -1;
+      }
+    }
+    if (held >= 0) this.word(held);
+    this.word(stop - from);
   }
 
   end(): void {

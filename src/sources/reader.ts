@@ -1,7 +1,7 @@
 import type { Source } from "../catalog/load.js";
 import type { ColumnaDef } from "../catalog/schema.js";
 import { daysFromCivil } from "../expr/index.js";
-import { CsvTokenizer, type QuoteProblem } from "./csv.js";
+import { CsvTokenizer, PARSED, splitSpan, type QuoteProblem, type RecordSpan } from "./csv.js";
 import { TextFromBytes } from "./decode.js";
 import { DECODERS, type Decoder } from "./decoders.js";
 
@@ -27,9 +27,28 @@ export interface FileProblem {
   fatal: boolean;
 }
 
+/**
+ * The physical record behind a typed row, reused from record to record: valid only during
+ * the call that hands it over. Its `fields` may hold only the columns the source reads (see
+ * `CsvTokenizer.project`); `all()` splits it whole.
+ */
+export class RawRecord {
+  /** The fields as the tokenizer handed them: with a projection, only the source's columns are filled. */
+  fields: string[] = [];
+  /** The record's text, when it came from text on a fast path (`PLAIN` or `QUOTED`); else null, and `fields` is the whole record. */
+  span: RecordSpan | null = null;
+  constructor(readonly delimiter: string) {}
+
+  /** Every field of the record, as read (a new array): what the `rechazos` file shows. */
+  all(): string[] {
+    const span = this.span;
+    return span !== null ? splitSpan(span, this.delimiter) : this.fields.slice();
+  }
+}
+
 export interface RowSink {
-  /** A typed row; `row` is reused between calls (copy what you keep). `raw` are the fields of the physical record. */
-  row(row: unknown[], line: number, raw: string[]): void;
+  /** A typed row; `row` is reused between calls (copy what you keep). `raw` is the physical record (valid during the call). */
+  row(row: unknown[], line: number, raw: RawRecord): void;
   reject(r: Rejection): void;
   problem(p: FileProblem): void;
 }
@@ -207,6 +226,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let unclosedCount = 0;
   let headerNames: string[] = [];
   const tokenizer = new CsvTokenizer(fmt.delimitador);
+  const record = new RawRecord(fmt.delimitador);
   let read = 0;
   let bindings: Binding[] | null = null;
   let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean; numericNulls: boolean; values: (number | null)[] } | null = null;
@@ -309,6 +329,13 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
     bindings = result;
     headerLen = header.length;
+    // Only the columns the source declares (and the pivot's) are made into strings; one past
+    // the header too, to tell a trailing delimiter (an empty last field) from an extra column.
+    const keep = new Uint8Array(headerLen + 1);
+    for (const b of result) for (const i of b.at) keep[i] = 1;
+    for (const i of pivot?.at ?? []) keep[i] = 1;
+    keep[headerLen] = 1;
+    tokenizer.project(keep);
     headerNames = header.map((h) => h.replace(/^\uFEFF/, "").trim());
     return true;
   };
@@ -321,8 +348,10 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     return originals.some((o) => names.has(normalizeName(o)));
   };
 
-  const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
-    if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
+  const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem, span?: RecordSpan): void => {
+    record.fields = fields;
+    record.span = span !== undefined && span.kind !== PARSED ? span : null;
+    if (checkEncoding && !warnedEncoding && hasReplacement(record)) {
       warnedEncoding = true;
       sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
     }
@@ -357,14 +386,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (error) {
       const at = quote?.field ?? -1;
       const value = at >= 0 ? fields[at] : undefined;
-      return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
+      return reject(record.all(), line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
         value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
     }
     if (extraKeys) {
-      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
+      return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
     }
     if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
-      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
+      return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
         fmt.delimitador === "," && fields.length > headerLen ? "¿una coma dentro de un texto sin comillas?" : undefined);
     }
     const bs = bindings!;
@@ -378,7 +407,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         const parts = b.parts;
         for (let k = 0; k < parts.length; k++) parts[k] = trimmed(fields[b.at[k]]);
         const v = b.decoder.decode(parts);
-        if (v === undefined) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor inválido en ${b.headers.join("/")}: se esperaba ${b.expect}`, b.headers.join("/"), parts.join("/"));
+        if (v === undefined) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor inválido en ${b.headers.join("/")}: se esperaba ${b.expect}`, b.headers.join("/"), parts.join("/"));
         row[i] = v;
         continue;
       }
@@ -389,9 +418,9 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         continue;
       }
       const v = b.coerce!(text);
-      if (v === INVALID) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${text}' en la columna ${b.headers[0]}: se esperaba ${b.expect}`, b.headers[0], text);
+      if (v === INVALID) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor '${text}' en la columna ${b.headers[0]}: se esperaba ${b.expect}`, b.headers[0], text);
       if (b.codes && !b.codes.has(text)) {
-        return reject(fields, line, "MASB_CODIGO_NO_PERMITIDO", `código '${text}' no permitido en la columna ${b.headers[0]}; permitidos: ${[...b.codes].slice(0, 12).join(", ")}`, b.headers[0], text);
+        return reject(record.all(), line, "MASB_CODIGO_NO_PERMITIDO", `código '${text}' no permitido en la columna ${b.headers[0]}; permitidos: ${[...b.codes].slice(0, 12).join(", ")}`, b.headers[0], text);
       }
       row[i] = v;
     }
@@ -406,18 +435,18 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         if (v === INVALID) {
           const t = trimmed(raw);
           v = p.nulls.has(t) ? null : pivotNumber(t, p.integer);
-          if (v === INVALID) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
+          if (v === INVALID) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
         }
         values[k] = v;
       }
       for (let k = 0; k < p.at.length; k++) {
         row[vi] = p.names[k];
         row[vi + 1] = values[k];
-        sink.row(row, line, fields);
+        sink.row(row, line, record);
       }
       return;
     }
-    sink.row(row, line, fields);
+    sink.row(row, line, record);
   };
 
   const reject = (raw: string[], line: number, code: string, reason: string, column?: string, value?: string, hint?: string): void => {
@@ -520,6 +549,15 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
   }
   return source.def.pivote ? { read, variables: pivotSeen } : { read };
+}
+
+/** The record has a U+FFFD (bytes that were not valid in the file's encoding). */
+function hasReplacement(record: RawRecord): boolean {
+  const span = record.span;
+  if (span === null) return record.fields.some((f) => f.includes("\uFFFD"));
+  const { text, end } = span;
+  for (let i = span.start; i < end; i++) if (text.charCodeAt(i) === 0xfffd) return true;
+  return false;
 }
 
 interface Repeated {
