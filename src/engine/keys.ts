@@ -19,6 +19,7 @@
 const EMPTY = 0;
 const QUOTE = 34;
 
+
 /**
  * Hashes a key field by field into two 32-bit lanes. Each field is fed as 32-bit words of two
  * UTF-16 code units, then its length, so that field boundaries count: ["ab", "c"] and
@@ -77,6 +78,11 @@ export class KeyHasher {
     }
     if (held >= 0) this.word(held);
     this.word(stop - from);
+  }
+
+  /** Feeds a typed value as its text (a missing value as the empty text, as `join` shows it). */
+  value(v: unknown): void {
+    this.field(v === null || v === undefined ? "" : typeof v === "string" ? v : String(v));
   }
 
   end(): void {
@@ -179,6 +185,47 @@ export class SeenKeys {
     return -1;
   }
 
+  /**
+   * Every key held, as (a, b) pairs in one array, sorted by a then b (as unsigned numbers):
+   * what a part of a source read on its own hands back, for `sharesAKey`.
+   */
+  sortedPairs(): Int32Array {
+    const n = this.count;
+    let a = new Uint32Array(n);
+    let b = new Uint32Array(n);
+    const slots = this.slots;
+    for (let j = 0, k = 0; j < slots.length; j += 3) {
+      if (slots[j + 2] === EMPTY) continue;
+      a[k] = slots[j];
+      b[k] = slots[j + 1];
+      k++;
+    }
+    // Least significant digit first, 16 bits at a time: b's low and high halves, then a's.
+    let a2 = new Uint32Array(n);
+    let b2 = new Uint32Array(n);
+    const counts = new Uint32Array(65537);
+    for (let pass = 0; pass < 4; pass++) {
+      const keyOf = pass < 2 ? b : a;
+      const shift = pass % 2 === 0 ? 0 : 16;
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[((keyOf[i] >>> shift) & 0xffff) + 1]++;
+      for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
+      for (let i = 0; i < n; i++) {
+        const at = counts[(keyOf[i] >>> shift) & 0xffff]++;
+        a2[at] = a[i];
+        b2[at] = b[i];
+      }
+      [a, a2] = [a2, a];
+      [b, b2] = [b2, b];
+    }
+    const out = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = a[i];
+      out[2 * i + 1] = b[i];
+    }
+    return out;
+  }
+
   /** Makes room for `keys` keys in all (three quarters of the slots), at once, if it has less. */
   reserve(keys: number): void {
     const need = Math.ceil((keys * 4) / 3);
@@ -219,5 +266,34 @@ export class SeenKeys {
     }
     this.slots = slots;
     this.cap = cap;
+  }
+}
+
+/**
+ * Whether a key is in two of these lists (each from `sortedPairs`: sorted, no key twice in
+ * one list). Walks them together, as a merge: time linear in the keys, no table.
+ */
+export function sharesAKey(lists: Int32Array[]): boolean {
+  const k = lists.length;
+  const at = new Array<number>(k).fill(0);
+  for (;;) {
+    let min = -1;
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < k; i++) {
+      const list = lists[i];
+      const p = at[i];
+      if (p >= list.length) continue;
+      const a = list[p] >>> 0;
+      const b = list[p + 1] >>> 0;
+      if (min >= 0 && a === ma && b === mb) return true;
+      if (min < 0 || a < ma || (a === ma && b < mb)) {
+        min = i;
+        ma = a;
+        mb = b;
+      }
+    }
+    if (min < 0) return false;
+    at[min] += 2;
   }
 }

@@ -18,15 +18,55 @@ export const READ_CHUNK_BYTES = 1 << 16;
  * valid until the next is asked for (the reader decodes each at once). A stream allocates a
  * buffer per chunk, thousands per national file, which the allocator kept as RSS.
  */
-export async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
+export async function* readChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
   const handle = await open(path, "r");
   try {
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    for (let at = start; at < end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - at), at);
       if (bytesRead === 0) return;
+      at += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Bytes [start, end) of a file (fewer if it is shorter). */
+export async function readBytes(path: string, start: number, end: number): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(Math.max(0, end - start));
+    let at = 0;
+    while (at < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, at, buffer.length - at, start + at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return buffer.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The line number of the byte at `end`: 1 plus the line breaks (LF) before it. About 0.25 ms
+ * a megabyte (native `indexOf`), so a part of a big file finds its first line by itself.
+ */
+export async function lineAt(path: string, end: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let line = 1;
+    for (let at = 0; at < end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - at), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      const bytes = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      for (let p = bytes.indexOf(10); p !== -1; p = bytes.indexOf(10, p + 1)) line++;
+    }
+    return line;
   } finally {
     await handle.close();
   }

@@ -140,6 +140,20 @@ export class CsvTokenizer {
     this.rest = "";
   }
 
+  /**
+   * Nothing is pending: the text so far ended with a record's line break (or held no record),
+   * so what comes next starts a record, as it would for a new tokenizer.
+   */
+  get atBoundary(): boolean {
+    return this.rest.length === 0 && !this.skipping && !this.waitingForQuote;
+  }
+
+  /** Goes on as a tokenizer whose next text starts on `line` (a range of a file read on its own); only at a boundary. */
+  restartAt(line: number): void {
+    if (!this.atBoundary) throw new Error("CsvTokenizer.restartAt: a record is pending");
+    this.line = line;
+  }
+
   /** Characters held back waiting for the end of a record (bounded by the line length and `maxQuotedChars`). */
   get buffered(): number {
     return this.rest.length;

@@ -53,6 +53,61 @@ export interface RowSink {
   problem(p: FileProblem): void;
 }
 
+/**
+ * A byte range of a file read on its own (a big file split among threads): the range starts
+ * after a line break, on `line`. A part after the first reads the file's header line (`head`)
+ * first, to bind its columns, and reports no problem of it (the first part does).
+ */
+export interface ReadPart {
+  /** The bytes of the file's first line, its header (line break included); absent for the first part, which starts at the file's start. */
+  head?: Uint8Array;
+  /** Line number of the range's first byte. */
+  line: number;
+  /** The file's last part: it ends where the file ends. */
+  last: boolean;
+}
+
+/** What reading a file (or a part of one) gives besides its rows. */
+export interface ReadOutcome {
+  read: number;
+  variables?: string[];
+  /**
+   * A part that is not the last: whether it ended at a record's end, with nothing pending
+   * (then the next part, which started there, read what one reader would have read).
+   */
+  clean?: boolean;
+  /** A part: the quotes that never closed and ran past their line (see `unclosedQuoteProblem`), reported once for the whole file. */
+  unclosed?: Unclosed;
+}
+
+/** Quotes that never closed and had run past their line: the first lines (up to 10) and how many. */
+export interface Unclosed {
+  lines: number[];
+  count: number;
+}
+
+/** The warning for a file's quotes that never closed and had run past their line. */
+export function unclosedQuoteProblem(file: string, { lines, count }: Unclosed): FileProblem {
+  const more = count - 1;
+  return {
+    file, line: lines[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
+    message: `comilla sin cerrar en la línea ${lines[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${lines.slice(1).join(", ")}${count > lines.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
+    hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
+  };
+}
+
+/** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
+export function mergeUnclosed(parts: (Unclosed | undefined)[]): Unclosed | undefined {
+  let out: Unclosed | undefined;
+  for (const u of parts) {
+    if (!u || u.count === 0) continue;
+    out ??= { lines: [], count: 0 };
+    for (const l of u.lines) if (out.lines.length < 10) out.lines.push(l);
+    out.count += u.count;
+  }
+  return out;
+}
+
 /** A row handed over in memory, keyed by the original column names (as in a file's header). */
 export type RecordObject = Record<string, string | number | null | undefined>;
 
@@ -216,7 +271,7 @@ const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isB
  * fatal problem of the file: which one to read would be a guess. Repeated names the source
  * does not read are a warning.
  */
-export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink): Promise<{ read: number; variables?: string[] }> {
+export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink, part?: ReadPart): Promise<ReadOutcome> {
   const fmt = source.def.formato;
   const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
   let textStarted = false;
@@ -227,6 +282,11 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let headerNames: string[] = [];
   const tokenizer = new CsvTokenizer(fmt.delimitador);
   const record = new RawRecord(fmt.delimitador);
+  /** While a later part reads its file's header: its problems are the first part's to report. */
+  let quiet = false;
+  const problem = (p: FileProblem) => {
+    if (!quiet) sink.problem(p);
+  };
   let read = 0;
   let bindings: Binding[] | null = null;
   let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean; numericNulls: boolean; values: (number | null)[] } | null = null;
@@ -279,7 +339,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
     if (missing.length) {
       fileError = { reason: `archivo no leído: faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`, column: missing[0] };
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_COLUMNA_FALTANTE", fatal: true,
         message: `faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`,
         hint: `el encabezado tiene: ${header.slice(0, 20).join(", ")}${header.length > 20 ? ", …" : ""}. Ajuste 'original' en indicators/sources/${source.name}.yaml`,
@@ -314,7 +374,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (repeated.read.length) {
       const [first] = repeated.read;
       fileError = { reason: `archivo no leído: la columna ${first.name} aparece ${first.at.length} veces en el encabezado`, column: first.name };
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: true,
         message: `columnas repetidas en el encabezado que la fuente '${source.name}' lee: ${repeated.read.map(describeRepeated).join("; ")}; no se sabe cuál usar`,
         hint: "deje una sola columna con ese nombre (¿una columna renombrada por error?)",
@@ -322,7 +382,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       return false;
     }
     if (repeated.other.length) {
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: false,
         message: `columnas repetidas en el encabezado, que la fuente '${source.name}' no lee: ${repeated.other.map(describeRepeated).join("; ")}`,
       });
@@ -340,20 +400,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     return true;
   };
 
-  const isHeader = (fields: string[]): boolean => {
-    const names = new Set(fields.map(normalizeName));
-    const first = source.def.columnas.find((c) => c.requerida);
-    if (!first) return true;
-    const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
-    return originals.some((o) => names.has(normalizeName(o)));
-  };
+  const isHeader = (fields: string[]) => isHeaderOf(source, fields);
 
   const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem, span?: RecordSpan): void => {
     record.fields = fields;
     record.span = span !== undefined && span.kind !== PARSED ? span : null;
     if (checkEncoding && !warnedEncoding && hasReplacement(record)) {
       warnedEncoding = true;
-      sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
+      problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
     }
     if (quote?.resynced) {
       if (unclosedQuotes.length < 10) unclosedQuotes.push(quote.quoteLine);
@@ -372,7 +426,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       } else {
         headerFailed = true;
         fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-        sink.problem({
+        problem({
           file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
           message: `no se encontró el encabezado de la fuente '${source.name}' en las primeras 25 líneas`,
           hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'; si el archivo no trae encabezado declare 'encabezado: false' y 'orden'`,
@@ -487,13 +541,23 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (reportedDetection || !d) return;
     reportedDetection = true;
     if (d.guessed) {
-      sink.problem({
+      problem({
         file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
         message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${d.encoding === "utf-16le" ? "LE" : "BE"}`,
         hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
       });
     }
   };
+
+  if (part?.head) {
+    // A later part of a file: its header first, quietly (the first part reports its
+    // problems), then the range from its own line on.
+    quiet = true;
+    pushText(bytes.push(part.head));
+    pushText(bytes.end());
+    quiet = false;
+    tokenizer.restartAt(part.line);
+  }
 
   let objectHeader: string[] | null = null;
   let objectKeys: Set<string> | null = null;
@@ -525,30 +589,62 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   }
   const tail = bytes.end();
   reportDetection();
+  if (part && !part.last) {
+    // The next part starts where this one ends: right only if a record ended there.
+    const clean = tail === "" && tokenizer.atBoundary;
+    return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
+  }
   pushText(tail);
   tokenizer.end(onRecord);
-  if (unclosedCount > 0) {
-    const more = unclosedCount - 1;
-    sink.problem({
-      file, line: unclosedQuotes[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
-      message: `comilla sin cerrar en la línea ${unclosedQuotes[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${unclosedQuotes.slice(1).join(", ")}${unclosedCount > unclosedQuotes.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
-      hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
-    });
-  }
+  if (part) return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean: true, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
+  if (unclosedCount > 0) problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));
   if (bindings === null && !headerFailed) {
     if (preamble.length) {
       fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-      sink.problem({
+      problem({
         file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
         message: `no se encontró el encabezado de la fuente '${source.name}'`,
         hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'`,
       });
       for (const p of preamble) rejectAll(p.fields, p.line);
     } else {
-      sink.problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
+      problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
     }
   }
   return source.def.pivote ? { read, variables: pivotSeen } : { read };
+}
+
+/** Whether a record is the source's header: it names the first required column. */
+function isHeaderOf(source: Source, fields: string[]): boolean {
+  const names = new Set(fields.map(normalizeName));
+  const first = source.def.columnas.find((c) => c.requerida);
+  if (!first) return true;
+  const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
+  return originals.some((o) => names.has(normalizeName(o)));
+}
+
+/**
+ * When a file's first line is the source's header, on a line of its own: its number of
+ * fields and the file's encoding (as its first bytes say). Null otherwise (no header, junk
+ * before it, a header over two lines, UTF-16): such a file is not read in parts. `head` is
+ * the file's first bytes, up to and with the first line break.
+ */
+export function headerLine(source: Source, head: Uint8Array): { fields: number; encoding: "utf-8" | "windows-1252" } | null {
+  const fmt = source.def.formato;
+  if (!fmt.encabezado) return null;
+  const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
+  let text = bytes.push(head);
+  text += bytes.end();
+  const encoding = bytes.detected?.encoding;
+  if (encoding !== "utf-8" && encoding !== "windows-1252") return null;
+  const records: { fields: string[]; line: number; error: string | null }[] = [];
+  const tokenizer = new CsvTokenizer(fmt.delimitador);
+  const on = (fields: string[], line: number, error: string | null) => records.push({ fields: fields.slice(), line, error });
+  tokenizer.push(text, on);
+  if (!tokenizer.atBoundary) return null;
+  tokenizer.end(on);
+  if (records.length !== 1 || records[0].line !== 1 || records[0].error !== null || !text.endsWith("\n")) return null;
+  return isHeaderOf(source, records[0].fields) ? { fields: records[0].fields.length, encoding } : null;
 }
 
 /** The record has a U+FFFD (bytes that were not valid in the file's encoding). */
