@@ -327,6 +327,8 @@ export interface FileOutcome {
 export interface ReadOptions {
   /** The size of this file and of the source's files still to read after it, when known (sizes the key set). */
   bytesAhead?: number;
+  /** The size of this input (a file, or a part's range), when known (sizes the set of `unico` keys). */
+  bytes?: number;
   /** A byte range of the file (a part read on its own). */
   part?: ReadPart;
   /**
@@ -396,7 +398,7 @@ export class SourceReader {
    * year peaked at 1.75 times its table).
    */
   async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks, options: ReadOptions = {}): Promise<FileOutcome> {
-    const { bytesAhead, part, alone } = options;
+    const { bytesAhead, bytes, part, alone } = options;
     if (alone) this.seenKeys = null;
     const source = this.sp.source;
     const report: FileReport = { source: source.name, file, read: 0, accepted: 0, rejected: 0 };
@@ -425,13 +427,14 @@ export class SourceReader {
     const reader = this;
     const seenKeys = this.keyColumns ? (this.seenKeys ??= new SeenKeys()) : null;
     seenKeys?.startFile(file);
-    if (seenKeys && bytesAhead) {
+    if ((seenKeys && bytesAhead) || (seen && bytes)) {
       let sized = false;
       chunks = countingBytes(chunks, (before) => {
         if (sized || before < SIZING_SAMPLE_BYTES) return;
         sized = true;
         // A tenth more than the estimate: rows further on may be shorter.
-        seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
+        if (seenKeys && bytesAhead) seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
+        if (seen && bytes) seen.reserve(Math.ceil((seen.size + ((bytes - before) * rowsSeen) / before) * 1.1));
       });
     }
     const reject = (code: string, reason: string, column?: string, value?: string): void => {
@@ -647,13 +650,13 @@ export async function readTasks(
   if (tasks.length === 1 && tasks[0].group === undefined) {
     const task = tasks[0];
     const bytes = task.part ? task.part.end - task.part.start : task.size;
-    each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: bytes, alone: task.keyed === true }));
+    each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: bytes, bytes, alone: task.keyed === true }));
     return;
   }
   try {
     let ahead = tasks.reduce((sum, t) => sum + t.size, 0);
     for (const task of tasks) {
-      each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: ahead }));
+      each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: ahead, bytes: task.size }));
       ahead -= task.size;
     }
   } finally {
@@ -854,6 +857,8 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
     ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0, ...(keyed(x.name) ? { keyed: true } : {}) }))
     : null;
   const threads = options.runner && tasks && !options.strict && !traced ? options.runner.threadsFor(tasks, options.workers) : 1;
+  /** Sources whose sums are complete and rolled up the hierarchy. */
+  const rolled = new Set<string>();
 
   if (threads > 1) {
     const job: WorkerJob = {
@@ -907,6 +912,9 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
         const sp = plan.sources.get(name)!;
         const universes = [sp.source.universo, ...sp.groups.slice(1).map((g) => (JSON.parse(g) as { universo: string }).universo)];
         for (const [index, ps] of read) ready.set(index, joinParts(ps as FilePartial[], universes));
+        // All of the source is in: roll it up now, while the other threads still read.
+        stores.get(name)!.rollUp(parents);
+        rolled.add(name);
         // Reports, rejections and problems come out in reading order, as in one thread.
         for (let q = ready.get(next); q; q = ready.get(next)) {
           ready.delete(next++);
@@ -932,7 +940,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
           problem: problemFor,
           progress: (read) => options.onProgress?.({ kind: "renglones", source: name, file: input.name, read }),
           counted: traced ? (slot, node, line, period) => record(name, slot, node, input.name, line, period) : undefined,
-        }, { bytesAhead: ahead });
+        }, { bytesAhead: ahead, bytes: input.size });
         if (ahead !== undefined) ahead -= input.size!;
         if (out.latest > latest) latest = out.latest;
         if (out.sent) reports.get(name)?.set(input.name, out.sent);
@@ -940,7 +948,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       }
     }
   }
-  for (const store of stores.values()) store.rollUp(parents);
+  for (const [name, store] of stores) if (!rolled.has(name)) store.rollUp(parents);
   const { missingSources, avisos: sourceWarnings } = sourceAvisos(catalog, indicators, extract, files, problems);
   avisos.push(...sourceWarnings);
   const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, avisos, latestMonth: latest, trace, reports };

@@ -190,38 +190,40 @@ export class SeenKeys {
    * what a part of a source read on its own hands back, for `sharesAKey`.
    */
   sortedPairs(): Int32Array {
+    // Counting sort on the top bits of a (about eight keys a bucket), then each bucket in order
+    // by insertion: the table is read twice and the keys moved once.
     const n = this.count;
-    let a = new Uint32Array(n);
-    let b = new Uint32Array(n);
+    const bits = Math.max(8, Math.min(20, Math.ceil(Math.log2(Math.max(1, n))) - 3));
+    const shift = 32 - bits;
+    const ends = new Uint32Array((1 << bits) + 1);
     const slots = this.slots;
-    for (let j = 0, k = 0; j < slots.length; j += 3) {
-      if (slots[j + 2] === EMPTY) continue;
-      a[k] = slots[j];
-      b[k] = slots[j + 1];
-      k++;
-    }
-    // Least significant digit first, 16 bits at a time: b's low and high halves, then a's.
-    let a2 = new Uint32Array(n);
-    let b2 = new Uint32Array(n);
-    const counts = new Uint32Array(65537);
-    for (let pass = 0; pass < 4; pass++) {
-      const keyOf = pass < 2 ? b : a;
-      const shift = pass % 2 === 0 ? 0 : 16;
-      counts.fill(0);
-      for (let i = 0; i < n; i++) counts[((keyOf[i] >>> shift) & 0xffff) + 1]++;
-      for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
-      for (let i = 0; i < n; i++) {
-        const at = counts[(keyOf[i] >>> shift) & 0xffff]++;
-        a2[at] = a[i];
-        b2[at] = b[i];
-      }
-      [a, a2] = [a2, a];
-      [b, b2] = [b2, b];
-    }
+    for (let j = 0; j < slots.length; j += 3) if (slots[j + 2] !== EMPTY) ends[(slots[j] >>> shift) + 1]++;
+    for (let d = 1; d < ends.length; d++) ends[d] += ends[d - 1];
     const out = new Int32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      out[2 * i] = a[i];
-      out[2 * i + 1] = b[i];
+    for (let j = 0; j < slots.length; j += 3) {
+      if (slots[j + 2] === EMPTY) continue;
+      const at = ends[slots[j] >>> shift]++;
+      out[2 * at] = slots[j];
+      out[2 * at + 1] = slots[j + 1];
+    }
+    // Now ends[d] is where bucket d ends (and d + 1 begins).
+    let start = 0;
+    for (let d = 0; d < ends.length - 1; d++) {
+      const end = ends[d];
+      for (let i = start + 1; i < end; i++) {
+        const a = out[2 * i] >>> 0;
+        const b = out[2 * i + 1] >>> 0;
+        let k = i - 1;
+        for (; k >= start; k--) {
+          const ka = out[2 * k] >>> 0;
+          if (ka < a || (ka === a && out[2 * k + 1] >>> 0 <= b)) break;
+          out[2 * k + 2] = out[2 * k];
+          out[2 * k + 3] = out[2 * k + 1];
+        }
+        out[2 * k + 2] = a | 0;
+        out[2 * k + 3] = b | 0;
+      }
+      start = end;
     }
     return out;
   }

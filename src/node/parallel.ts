@@ -141,12 +141,16 @@ function partSize(tasks: FileTask[], threads: number, options: ThreadRunnerOptio
 
 /** The tasks with each file bigger than a part split into parts (see split.ts). */
 function splitTasks(job: WorkerJob, tasks: FileTask[], partBytes: number, split = splitFile): FileTask[] {
-  return tasks.flatMap((t) => {
+  const out = tasks.flatMap((t) => {
     const n = Math.ceil(t.size / partBytes);
     if (t.group !== undefined || n < 2) return [t];
     const parts = split(t.path, t.size, job.catalog.sources.get(t.source)!, n);
     return parts ? parts.map((part) => ({ ...t, part })) : [t];
   });
+  // A keyed source read in one task has nothing to check its keys against: they stay in its thread.
+  const count = new Map<string, number>();
+  for (const t of out) count.set(t.source, (count.get(t.source) ?? 0) + 1);
+  return out.map((t) => (t.keyed && count.get(t.source) === 1 ? { ...t, keyed: false } : t));
 }
 
 /** What a thread reads for a task: the file, or its range, and for a later part the header first and the number of its first line. */
@@ -320,10 +324,16 @@ const MAX_AHEAD = 16;
 /** Below this many result rows (indicators × org units), evaluating in one thread is faster. */
 export const PARALLEL_MIN_RESULTS = 200_000;
 
-/** How many threads `evaluateInThreads` would use; 1 means: evaluate here. */
+/**
+ * How many threads `evaluateInThreads` would use; 1 means: evaluate here. Never two: on two
+ * cores, this thread alone evaluated and wrote the national extract's 2.0 M results in 2.1 s
+ * where this thread and a worker took 3.2 s, and 60 MB less (README, Performance): the
+ * worker's start, its cold code and a second heap held near the collection limit cost more
+ * than it evaluates. From three threads on, this thread writes and evaluates beside two or more.
+ */
 export function evaluationThreads(ingested: Ingested, requested: number | undefined): number {
   const threads = Math.min(requested ?? availableParallelism(), ingested.indicators.length);
-  if (threads <= 1 || snapshotOf(ingested) === null) return 1;
+  if (threads <= 2 || snapshotOf(ingested) === null) return 1;
   if (requested === undefined && ingested.indicators.length * ingested.hierarchy.size < PARALLEL_MIN_RESULTS) return 1;
   return threads;
 }

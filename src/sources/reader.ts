@@ -139,6 +139,8 @@ interface Binding {
   emptyIsOnlyNull: boolean;
   trim: boolean;
   codes?: Set<string>;
+  /** The codes again when all are one or two ASCII characters (the usual case): a table lookup instead of hashing the text. */
+  shortCodes?: Uint8Array;
   tipo: ColumnaDef["tipo"];
   expect: string;
 }
@@ -333,6 +335,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         emptyIsOnlyNull: new Set([...formatNulls, ...(c.nulos ?? [])]).size === 1 && [...formatNulls, ...(c.nulos ?? [])][0] === "",
         trim: c.recortar,
         codes: c.codigos && c.rechazar_desconocidos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
+        shortCodes: c.codigos && c.rechazar_desconocidos ? shortCodeTable(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
         tipo: c.tipo,
         expect: dec ? dec.describe : expect,
       });
@@ -473,7 +476,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       }
       const v = b.coerce!(text);
       if (v === INVALID) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor '${text}' en la columna ${b.headers[0]}: se esperaba ${b.expect}`, b.headers[0], text);
-      if (b.codes && !b.codes.has(text)) {
+      if (b.codes && !(b.shortCodes ? isShortCode(b.shortCodes, text) : b.codes.has(text))) {
         return reject(record.all(), line, "MASB_CODIGO_NO_PERMITIDO", `código '${text}' no permitido en la columna ${b.headers[0]}; permitidos: ${[...b.codes].slice(0, 12).join(", ")}`, b.headers[0], text);
       }
       row[i] = v;
@@ -612,6 +615,32 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
   }
   return source.def.pivote ? { read, variables: pivotSeen } : { read };
+}
+
+/** A code of one or two ASCII characters as an index (a second character of 0 for one). */
+const shortCodeIndex = (c0: number, c1: number) => (c0 << 7) | c1;
+
+/** A table of codes of one or two ASCII characters (none of them NUL), or undefined when some code is not such. */
+function shortCodeTable(codes: string[]): Uint8Array | undefined {
+  const table = new Uint8Array(1 << 14);
+  for (const code of codes) {
+    const n = code.length;
+    if (n < 1 || n > 2) return undefined;
+    const c0 = code.charCodeAt(0);
+    const c1 = n === 2 ? code.charCodeAt(1) : 0;
+    if (c0 < 1 || c0 > 127 || (n === 2 && (c1 < 1 || c1 > 127))) return undefined;
+    table[shortCodeIndex(c0, c1)] = 1;
+  }
+  return table;
+}
+
+/** Whether `text` is one of the codes of a `shortCodeTable`. */
+function isShortCode(table: Uint8Array, text: string): boolean {
+  const n = text.length;
+  if (n < 1 || n > 2) return false;
+  const c0 = text.charCodeAt(0);
+  const c1 = n === 2 ? text.charCodeAt(1) : 0;
+  return c0 > 0 && c0 < 128 && c1 < 128 && (n === 1 || c1 > 0) && table[shortCodeIndex(c0, c1)] === 1;
 }
 
 /** Whether a record is the source's header: it names the first required column. */
