@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { access, open, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/load.js";
@@ -13,23 +13,31 @@ import type { Extract, SourceInput } from "../engine/compute.js";
  */
 export const READ_CHUNK_BYTES = 1 << 16;
 
+/** Chunks read between two turns of the event loop (1 MB): messages from other threads get in. */
+const CHUNKS_PER_TURN = 16;
+
 /**
  * The bytes of a file, chunk by chunk, into one buffer reused for every chunk: a chunk is
  * valid until the next is asked for (the reader decodes each at once). A stream allocates a
- * buffer per chunk, thousands per national file, which the allocator kept as RSS.
+ * buffer per chunk, thousands per national file, which the allocator kept as RSS. The reads
+ * are synchronous (a 64 KB copy from the page cache), with a turn of the event loop every
+ * megabyte: an asynchronous read per chunk cost about as much again as the copy (0.35 s of
+ * CPU for the 618 MB of a SINAC year, against 0.08 s).
  */
 export async function* readChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
-  const handle = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
+    let chunks = 0;
     for (let at = start; at < end; ) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - at), at);
+      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
       if (bytesRead === 0) return;
       at += bytesRead;
       yield buffer.subarray(0, bytesRead);
+      if (++chunks % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
