@@ -15,15 +15,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Duplicate records across files, which only a thread that reads all of a source's files in
 // order can find: SINAC copied under a second name (every record of the copy is a duplicate),
-// the first 5 deaths of DEFUN_2024 also in a DEFUN_2023 (read first: DEFUN_2024's lines 2–6
-// are the duplicates), and a second discharges file that repeats the discharge of line 2 of
-// the first (ID 1, same date).
+// the first 5 deaths of DEFUN_2024 also in a DEFUN_2023_b (read before DEFUN_2024 in name
+// order: DEFUN_2024's lines 2–6 are the duplicates), and a second discharges file that repeats
+// the discharge of line 2 of EGRESOS_2024 (same ID, same date) and then gives it a fresh ID.
 const at = (name: string) => join(extract.dir, name);
 copyFileSync(at("sinac_2024.csv"), at("sinac_2024_copia.csv"));
 const defun = readFileSync(at("DEFUN_2024.csv"), "utf8").split("\n");
-writeFileSync(at("DEFUN_2023.csv"), `${defun.slice(0, 6).join("\n")}\n`);
+writeFileSync(at("DEFUN_2023_b.csv"), `${defun.slice(0, 6).join("\n")}\n`);
 const egresos = readFileSync(at("EGRESOS_2024.txt"), "utf8").split("\n");
-writeFileSync(at("EGRESOS_2024_b.txt"), `${egresos[0]}\n${egresos[1]}\n${egresos[1].replace(/^1\|/, "900001|")}\n`);
+const [egresoId, , egresoDate] = egresos[1].split("|");
+writeFileSync(at("EGRESOS_2024_b.txt"), `${egresos[0]}\n${egresos[1]}\n${egresos[1].replace(/^\d+\|/, "900001|")}\n`);
 const ADDED = 3;
 
 async function run(workers: number) {
@@ -78,10 +79,12 @@ describe("worker threads", () => {
     expect(copia).toMatchObject({ read: sinac.read, accepted: 0, rejected: sinac.read });
     expect(duplicates("sinac_2024_copia.csv").length).toBe(sinac.accepted);
     expect(duplicates("sinac_2024.csv")).toEqual([]);
-    // DEFUN_2024's lines 2–6 were read first in DEFUN_2023, at the same lines.
-    expect(duplicates("DEFUN_2024.csv").map((r) => [r.line, r.reason.includes(`DEFUN_2023.csv, línea ${r.line}`)])).toEqual([[2, true], [3, true], [4, true], [5, true], [6, true]]);
-    // the key is ID and discharge date (the third field of the repeated line)
-    expect(duplicates("EGRESOS_2024_b.txt").map((r) => [r.line, r.column, r.value, r.reason.includes("EGRESOS_2024.txt, línea 2")])).toEqual([[2, "ID/EGRESO", `1/${egresos[1].split("|")[2]}`, true]]);
+    // DEFUN_2024's lines 2–6 were read first in DEFUN_2023_b, at the same lines.
+    expect(duplicates("DEFUN_2024.csv").map((r) => [r.line, r.reason.includes(`DEFUN_2023_b.csv, línea ${r.line}`)])).toEqual([[2, true], [3, true], [4, true], [5, true], [6, true]]);
+    // the key is ID and discharge date (the first and third fields of the repeated line); the
+    // same discharge under ID 900001 is another record
+    expect(egresoId).toMatch(/^\d+$/);
+    expect(duplicates("EGRESOS_2024_b.txt").map((r) => [r.line, r.column, r.value, r.reason.includes("EGRESOS_2024.txt, línea 2")])).toEqual([[2, "ID/EGRESO", `${egresoId}/${egresoDate}`, true]]);
   });
 
   it("write byte-identical CSV, NDJSON and rejections from the CLI, reading and evaluating in threads", async () => {
