@@ -180,11 +180,10 @@ describe.skipIf(!CHROMIUM)("the tablero in a browser", () => {
     mkdirSync(artifacts, { recursive: true });
     await page.setViewportSize({ width: 420, height: 900 });
     try {
-      const box = await page.evaluate(() => {
-        const legend = document.querySelector(".leyenda")!;
+      const box = await page.$eval(".leyenda", (legend) => {
         const chips = [...legend.querySelectorAll("li")].map((li) => li.getBoundingClientRect());
         return {
-          viewport: document.documentElement.clientWidth,
+          viewport: legend.ownerDocument.documentElement.clientWidth,
           legendRight: legend.getBoundingClientRect().right,
           overflow: legend.scrollWidth - legend.clientWidth,
           widest: Math.max(...chips.map((r) => r.right)),
