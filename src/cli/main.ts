@@ -3,6 +3,7 @@ import { CatalogError, DataError, formatPosition, MasbError } from "../errors.js
 import { computeCommand } from "./commands/compute.js";
 import { explainCommand } from "./commands/explain.js";
 import { listCommand } from "./commands/list.js";
+import { metasCommand } from "./commands/metas.js";
 import { reportCommand } from "./commands/report.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -12,7 +13,7 @@ import { BrokenPipe, isBrokenPipe, stdoutError, streamFailure, watchStream } fro
 export { EXIT } from "./shared.js";
 
 /** The commands, in the order `masb --help` lists them. */
-const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateCommand, listCommand, explainCommand, schemaCommand];
+const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateCommand, listCommand, explainCommand, schemaCommand, metasCommand];
 
 /** Runs the CLI; returns the exit code instead of exiting, so that tests can call it. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

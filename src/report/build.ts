@@ -38,6 +38,8 @@ export interface CalidadDatos {
   archivos: FileReport[];
   /** Rejected rows by source and code. */
   rechazos: { fuente: string; codigo: string; renglones: number }[];
+  /** The file the run wrote the rejected rows to (`--rechazos`), or null when it wrote none: the tablero says which. */
+  archivoRechazos: string | null;
   problemas: { archivo: string; linea?: number; codigo: string; mensaje: string; grave: boolean }[];
   /**
    * The warnings of the run, as `--resumen` lists them: entries of the extract not read,
@@ -84,6 +86,8 @@ export interface BuildTableroOptions {
   extracto: string;
   /** Rejected rows by source and code, as counted by the caller's `onReject`. */
   rechazos?: { fuente: string; codigo: string; renglones: number }[];
+  /** Where the caller wrote the rejected rows, if it did; without it the tablero says they were only counted. */
+  archivoRechazos?: string;
   /** Warnings from before the pass (listing the extract folder: `openExtract`'s `avisos`); the pass's and the evaluation's are added here. */
   avisos?: Aviso[];
   metasInfo?: { archivo: string; renglones: number };
@@ -133,6 +137,7 @@ export function buildTablero(ingested: Ingested, options: BuildTableroOptions): 
     calidad: {
       archivos: ingested.files,
       rechazos: options.rechazos ?? [],
+      archivoRechazos: options.archivoRechazos ?? null,
       problemas: ingested.problems.map((p) => ({ archivo: p.file, linea: p.line, codigo: p.code, mensaje: p.message, grave: Boolean(p.fatal) })),
       avisos: [...(options.avisos ?? []), ...ingested.avisos, ...evaluationAvisos(ingested, { period: options.period, by: NIVELES_TABLERO })].map(summaryAviso),
       fuentesFaltantes: ingested.missingSources,

@@ -80,6 +80,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
       metas: m.metas,
       extracto: basename(resolve(extractDir)),
       rechazos: counter.list(),
+      // The rejections file is kept when a row was rejected (or one of that name is there to replace): see below.
+      ...(rejPath && (rejCount > 0 || existsSync(rejPath)) ? { archivoRechazos: rejPath } : {}),
       avisos: listing,
       metasInfo: m.metas ? { archivo: basename(o.metas as string), renglones: m.lines } : undefined,
     });
