@@ -210,6 +210,11 @@ export function streamWriter(format: string, sample: ResultRow[], options: { exc
 export type Format = keyof typeof FORMATTERS;
 
 
+/**
+ * Result rows as the text of one format: `csv` (the columns of `resultColumns`; with `excel`,
+ * a BOM and CRLF line ends), `json` (an indented array of the rows as they are), `ndjson`
+ * (a row per line), or `table` (aligned, for a terminal). The same rows give the same bytes.
+ */
 export function formatRows(rows: ResultRow[], format: string, options: { excel?: boolean } = {}): string {
   const f = FORMATTERS[format];
   if (!f) throw new MasbError("MASB_FORMATO_DESCONOCIDO", `formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`, { value: format });
