@@ -79,6 +79,7 @@ describe("the library's messages", () => {
     const r = await compute(catalog, demo, { period: "2025-06", only: ["83b"], by: [] });
     const late = r.avisos.find((a) => a.code === "MASB_PERIODO_SIN_DATOS")!;
     expect(late.message).toContain("evalúe el periodo 2024-03 o use un extracto que llegue a 2025-06");
+    expect(late.value).toBe("2024-03");
     for (const a of r.avisos) expect(`${a.message} ${a.hint ?? ""}`, a.code).not.toMatch(CLI_WORDS);
   });
 

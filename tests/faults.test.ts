@@ -248,6 +248,8 @@ const periodFaults: Fault[] = [
       expect(r.code).toBe(0);
       // fixtures/README.md: the demo extract covers January–March 2024
       expect(r.stderr).toContain("aviso [MASB_PERIODO_SIN_DATOS] el periodo 2025-06 es posterior al último mes con datos del extracto (2024-03)");
+      // the library names no flag; the CLI says which one to write, below
+      expect(r.stderr).toContain("evalúe el periodo 2024-03 o use un extracto que llegue a 2025-06\n    para el último mes con datos: --period 2024-03\n");
       expect(r.stderr).toContain("repiten los últimos valores");
       expect(r.stderr).toContain("aviso [MASB_VENTANA_SIN_DATOS] la fuente egresos no tiene renglones en la ventana 2025-06: 1 indicador de flujo sale con estado sin_datos (83b); su último periodo con datos es 2024-03");
       // 83b (discharges, a flow): no discharge in June 2025 is no data, not a 0/0 → sin_datos, at every level

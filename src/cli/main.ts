@@ -9,7 +9,7 @@ import { reportCommand } from "./commands/report.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { MasbCommand } from "./program.js";
-import { EXIT, printProblems, UsageError, type CommandModule, type Io } from "./shared.js";
+import { cliHint, EXIT, printProblems, UsageError, type CommandModule, type Io } from "./shared.js";
 import { BrokenPipe, isBrokenPipe, stdoutError, streamFailure, watchStream } from "./streams.js";
 
 export { EXIT } from "./shared.js";
@@ -89,7 +89,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return EXIT.datos;
     }
     if (e instanceof MasbError) {
-      printError(io, e.code, e.message, formatPosition(e.details), e.details.hint);
+      printError(io, e.code, e.message, formatPosition(e.details), e.details.hint ?? cliHint(e.code, e.details.value));
       return USAGE_CODES.has(e.code) ? EXIT.uso : EXIT.datos;
     }
     printError(io, "MASB_INTERNO", `error interno: ${(e as Error).message}`, "", "es un error de masb, no de sus datos: repórtelo con el comando que lo provocó");

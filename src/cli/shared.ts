@@ -60,8 +60,19 @@ export function printProblems(io: Io, problems: readonly Problem[]): void {
   for (const p of problems) {
     const where = formatPosition(p);
     io.stderr.write(`${p.severity === "error" ? "error" : "aviso"} [${p.code}] ${where ? `${where}: ` : ""}${p.message}\n`);
-    if (p.hint) io.stderr.write(`    ${p.hint}\n`);
+    const hint = p.hint ?? cliHint(p.code, p.value);
+    if (hint) io.stderr.write(`    ${hint}\n`);
   }
+}
+
+/**
+ * What to do, in the CLI's words, for problems the library reports without naming a flag
+ * (its messages never do): the option to write, with the value it suggests.
+ */
+export function cliHint(code: string, value: string | undefined): string | undefined {
+  if (code === "MASB_PERIODO_SIN_DATOS" && value) return `para el último mes con datos: --period ${value}`;
+  if (code === "MASB_SIN_PERIODO") return "indique el periodo con --period AAAA-MM, por ejemplo --period 2024-03";
+  return undefined;
 }
 
 /** A problem of a file of the extract as a `Problem`: a fatal one is an error, the others warnings. */

@@ -133,11 +133,14 @@ export function evaluationAvisos(ingested: Ingested, options: { period?: string;
   const latest = ingested.latestMonth;
   if (options.period && latest >= 0 && end > latest) {
     const last = monthLabel(latest);
-    avisos.push(aviso(
-      "MASB_PERIODO_SIN_DATOS",
-      `el periodo ${options.period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo cuya ventana no tiene datos salen sin_datos, `
-        + `y los de existencias (camas, población, personal) repiten los últimos valores; evalúe el periodo ${last} o use un extracto que llegue a ${options.period}`,
-    ));
+    avisos.push({
+      ...aviso(
+        "MASB_PERIODO_SIN_DATOS",
+        `el periodo ${options.period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo cuya ventana no tiene datos salen sin_datos, `
+          + `y los de existencias (camas, población, personal) repiten los últimos valores; evalúe el periodo ${last} o use un extracto que llegue a ${options.period}`,
+      ),
+      value: last, // the month with data to ask for instead
+    });
   }
   const bySource = new Map<string, { ids: string[]; windows: Set<string> }>();
   const omitted = new Set<string>();
