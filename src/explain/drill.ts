@@ -306,7 +306,7 @@ export function formatDrillDown(d: DrillDown, extractName: string): string {
   }
   if (d.rejected) {
     out.push("");
-    out.push(`${d.rejected} ${d.rejected === 1 ? "renglón" : "renglones"} del extracto se rechazaron y no cuentan; masb compute los detalla en el archivo de rechazos.`);
+    out.push(`${d.rejected} ${d.rejected === 1 ? "renglón" : "renglones"} del extracto se rechazaron y no cuentan; el archivo de rechazos de la corrida dice cuáles y por qué.`);
   }
   return `${out.join("\n")}\n`;
 }
