@@ -25,7 +25,7 @@ const ENGLISH = [
 
 /** Invocations and the exit code each must end with. */
 const BATTERY: [args: string[], exit: number][] = [
-  [["--help"], 0], [["-h"], 0], [["help"], 0], [["help", "compute"], 0], [["--version"], 0], [["-V"], 0],
+  [["--help"], 0], [["-h"], 0], [["help"], 0], [["help", "compute"], 0], [["help", "help"], 0], [["--version"], 0], [["-V"], 0],
   [["compute", "--help"], 0], [["report", "--help"], 0], [["validate", "--help"], 0], [["list", "--help"], 0], [["explain", "--help"], 0], [["schema", "--help"], 0],
   [[], 2], [["nope"], 2], [["help", "nope"], 2], [["--bogus"], 2], [["comput", demo], 2],
   [["compute"], 2], [["compute", demo, demo], 2], [["compute", demo, "--bogus"], 2], [["compute", demo, "--bye", "entidad"], 2],

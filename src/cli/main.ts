@@ -62,6 +62,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok;
       const [first, second] = argv.slice(2);
+      if (first === "help" && second === "help") return EXIT.ok; // the help of help is the help just shown
       if (first === "help" && second !== undefined) printError(io, "MASB_USO_COMANDO_DESCONOCIDO", `'${second}' no es un comando de masb`, "", "masb --help muestra los comandos");
       else printError(io, "MASB_USO_FALTA_COMANDO", "indique un comando: compute, report, validate, list, explain o schema", "", "masb --help los describe");
       return EXIT.uso;
