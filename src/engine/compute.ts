@@ -16,7 +16,7 @@ import { differenceText, fixedText, type Ratio } from "./exact.js";
 import type { Slot } from "./plan.js";
 import type { Bucket, SourceStore } from "./store.js";
 import { variablesReport } from "./variables.js";
-import { monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
+import { parseMonth, windowFor, type Window } from "./periods.js";
 import { closedUnitsWithoutRows, evaluationAvisos, flowSourcesWithoutData, windowCovered } from "./coverage.js";
 import {
   grainOf, ingest, selectIndicators,
