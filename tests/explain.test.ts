@@ -127,7 +127,7 @@ describe("masb explain --data --unit on a hand-made extract (tests/fixtures/expl
   it("exits 2 for a unit the extract does not have, and for --unit without --data", async () => {
     const unknown = await onSmall("83b", "--unit", "12-Z09");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error de uso: '12-Z09' no es una CLUES, zona, región ni entidad/);
+    expect(unknown.stderr).toMatch(/^error \[MASB_UNIDAD_DESCONOCIDA\] '12-Z09' no es una CLUES, zona, región ni entidad/);
     expect((await runCli(["explain", "83b", "--unit", "12-Z01"])).code).toBe(2);
   });
 

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate } from "../bench/generate.mjs";
-import { compute, loadCatalog, type ComputeResult, type Rejection } from "../src/index.js";
+import { loadCatalog, type ComputeResult } from "../src/index.js";
+import type { Rejection } from "../src/sources/reader.js";
 import { openCounter } from "../src/node/extract.js";
-import { runCli } from "./helpers.js";
+import { computeInside, runCli } from "./helpers.js";
 
 // A reduced national extract (bench/generate.mjs: 600 units, 2 % of the volumes, the
 // same layouts and the same deliberately bad rows), read in one thread and in worker threads.
@@ -33,7 +34,7 @@ async function run(workers: number) {
   const progress: string[] = [];
   const started: string[] = [];
   openCounter.count.clear();
-  const result = await compute(catalog, extract.dir, {
+  const result = await computeInside(catalog, extract.dir, {
     workers,
     onReject: (r) => rejections.push(r),
     onProgress: (e) => {
@@ -63,8 +64,8 @@ describe("worker threads", () => {
     expect(two.started.slice(0, 3)).toEqual(["regionalizacion_IMB_2024.csv", "ESTABLECIMIENTO_SALUD_202403.csv", biggest]);
     expect(one.started[2]).not.toBe(biggest);
     // The per-unit monthly reports (completeness) are the same too.
-    expect([...two.result.reports.keys()]).toEqual([...one.result.reports.keys()]);
-    for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
+    expect([...two.result.pass.reports.keys()]).toEqual([...one.result.pass.reports.keys()]);
+    for (const [source, files] of one.result.pass.reports) expect(two.result.pass.reports.get(source)).toEqual(files);
   });
 
   it("reject the same duplicate records, across files, as one thread does", async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { buildCatalog, type Catalog } from "../src/index.js";
+import { buildCatalog, type Catalog } from "../src/catalog/load.js";
 import { runCli } from "./helpers.js";
 
 export const root = join(__dirname, "..");

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Hierarchy, overrideFor, parseMetas, unknownMetaUnits } from "../src/index.js";
+import { Hierarchy } from "../src/hierarchy/index.js";
+import { parseMetas } from "../src/index.js";
+import { overrideFor, unknownMetaUnits } from "../src/scoring/metas.js";
 import { runCli } from "./helpers.js";
 import { computeCsv, demo, patchedCatalog, rowAt, testCatalogDir, type CsvRow } from "./scoring-helpers.js";
 
@@ -107,9 +109,10 @@ describe("--metas on the demo extract", () => {
     expect(r.stdout).toContain("2024-03,entidad,18,,,,C,");
   });
 
-  it("says which file is missing", async () => {
+  it("says which file is missing, as a usage error (exit 2) found before anything is read", async () => {
     const r = await runCli(["compute", demo, "--catalog", testCatalogDir(), "--only", "C", "--metas", join(fixtures, "no-existe.csv")]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("[MASB_METAS_NO_EXISTE]");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error [MASB_METAS_NO_EXISTE] no existe el archivo de metas");
+    expect(r.stderr).not.toContain("leídos");
   });
 });

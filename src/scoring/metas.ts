@@ -114,7 +114,7 @@ export function parseMetas(text: string, options: { file?: string; catalog?: Cat
       const ind = options.catalog.byId.get(indicador);
       if (!ind) {
         const guess = nearest(indicador, ids);
-        failed = bad("MASB_METAS_INDICADOR_DESCONOCIDO", "indicador", `el indicador '${indicador}' no está en el catálogo`, guess ? `¿quiso decir '${guess}'?` : "masb list muestra los indicadores");
+        failed = bad("MASB_METAS_INDICADOR_DESCONOCIDO", "indicador", `el indicador '${indicador}' no está en el catálogo`, guess ? `¿quiso decir '${guess}'?` : "escriba el id o un alias de un indicador del catálogo");
       } else indicador = ind.id;
     }
 

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { metaCitation } from "../../src/cli/commands/metas.js";
-import { parseMetas, readCatalog, type Catalog } from "../../src/index.js";
+import { parseMetas, type Catalog } from "../../src/index.js";
+import { readCatalog } from "../../src/node/catalog.js";
 import { runCli } from "../helpers.js";
 import { DOCUMENTOS } from "./metas-documentos.js";
 

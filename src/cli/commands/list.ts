@@ -1,7 +1,6 @@
 import { Option } from "commander";
-import { universeInWords, type Indicator } from "../../catalog/load.js";
-import { COMPONENTES, DIMENSIONES, UNIVERSOS } from "../../catalog/schema.js";
-import { IMPLEMENTED_METHODS } from "../../engine/compute.js";
+import type { Indicator } from "../../index.js";
+import { COMPONENTES, DIMENSIONES, IMPLEMENTED_METHODS, UNIVERSOS, universeInWords } from "../../internal.js";
 import { catalogOrExit, EXIT, type CommandModule, type Io } from "../shared.js";
 
 /** "calculable", or why not: not computable from the declared sources, or a method the engine does not implement. */
@@ -55,6 +54,6 @@ export const listCommand: CommandModule = (program, io, setCode) => {
     .addOption(new Option("--fase <n>", "filtra por fase").choices(["1", "2", "3"]))
     .addOption(new Option("--dimension <d>", "filtra por dimensión").choices([...DIMENSIONES]))
     .addOption(new Option("--universo <u>", "filtra por universo: red (unidades de la red, por CLUES), responsabilidad (su población de responsabilidad), residentes (toda la población de la entidad)").choices([...UNIVERSOS]))
-    .option("--catalog <dir>", "directorio del catálogo")
+    .option("--catalog <dir>", "carpeta del catálogo (por omisión el incluido)")
     .action(async (o) => setCode(await runList(io, o)));
 };

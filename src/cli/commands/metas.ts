@@ -1,13 +1,11 @@
 import { Option } from "commander";
 import { stringify } from "csv-stringify/sync";
-import type { Catalog, Indicator } from "../../catalog/load.js";
-import { NIVELES, type IndicadorDef, type Nivel } from "../../catalog/schema.js";
-import { ingest, selectIndicators, type Extract } from "../../engine/compute.js";
-import { ENTIDAD_NO_ESPECIFICADA, type Hierarchy } from "../../hierarchy/index.js";
-import { AtomicFile } from "../../node/files.js";
-import { openExtract } from "../../node/extract.js";
-import { METAS_COLUMNS } from "../../scoring/metas.js";
-import { catalogOrExit, checkOutputTargets, EXIT, fileProblem, fmtInt, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
+import { ingest, openExtract, type Catalog, type Extract, type Indicator } from "../../index.js";
+import {
+  AtomicFile, ENTIDAD_NO_ESPECIFICADA, hierarchyOf as hierarchyOfPass, METAS_COLUMNS, NIVELES, selectIndicators,
+  type Hierarchy, type IndicadorDef, type Nivel,
+} from "../../internal.js";
+import { catalogOrExit, checkInputFolder, checkOutputTargets, EXIT, fileProblem, fmtInt, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
 
 /** Levels a template can be written for: where state coordinators set their targets. */
 export const NIVELES_PLANTILLA = ["entidad", "region", "zona"] as const;
@@ -80,15 +78,16 @@ async function hierarchyOf(io: Io, catalog: Catalog, dir: string, indicators: In
   }
   const ingested = await ingest(catalog, own, { only: indicators.slice(0, 1).map((i) => i.id) });
   printProblems(io, ingested.problems.map(fileProblem));
-  return ingested.hierarchy;
+  return hierarchyOfPass(ingested);
 }
 
 async function runMetas(io: Io, o: Record<string, string | boolean | undefined>): Promise<number> {
-  if (!o.plantilla) throw new UsageError("diga qué hacer: masb metas --plantilla --data <extracto> [--nivel entidad|zona] [--out metas.csv]");
+  if (!o.plantilla) throw new UsageError("MASB_USO_FALTA_OPCION", "diga qué hacer: masb metas --plantilla --data <extracto> [--nivel entidad|zona] [--out metas.csv]");
   const data = o.data as string | undefined;
-  if (!data) throw new UsageError("--plantilla necesita --data <extracto>: las entidades y zonas salen del catálogo CLUES y la regionalización del extracto");
+  if (!data) throw new UsageError("MASB_USO_FALTA_OPCION", "--plantilla necesita --data <extracto>: las entidades y zonas salen del catálogo CLUES y la regionalización del extracto");
   const out = o.out as string | undefined;
-  if (out && /\.(xlsx|xls|ods)$/i.test(out)) throw new UsageError(`--out ${out}: la plantilla es CSV; escriba --out metas.csv (con --excel, Excel la abre con acentos)`);
+  if (out && /\.(xlsx|xls|ods)$/i.test(out)) throw new UsageError("MASB_FORMATO_SALIDA", `--out ${out}: la plantilla es CSV; escriba --out metas.csv (con --excel, Excel la abre con acentos)`);
+  await checkInputFolder(data, "extracto");
   await checkOutputTargets([["--out", out]]);
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const only = (o.only as string | undefined)?.split(",").map((s) => s.trim()).filter(Boolean);
