@@ -19,6 +19,7 @@
 // text (table `masb_rechazos`). The tables of the catalog's other sources are dropped, so the
 // schema holds this extract and nothing else.
 
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CATALOG, loadSources, planTables, readFile } from './tablas/leer.mjs';
@@ -152,6 +153,7 @@ async function main(argv) {
   if (unknown) throw new UsageError(`opción desconocida '${unknown}'`);
   if (args.length !== 1) throw new UsageError('indique una carpeta de extracto');
   if (!postgres === !duckdb) throw new UsageError('indique --postgres o --duckdb (uno)');
+  if (!existsSync(args[0]) || !statSync(args[0]).isDirectory()) throw new UsageError(`no existe la carpeta del extracto '${args[0]}'`);
   const onFile = json ? undefined : (t, f) => process.stderr.write(`${fileLine(t, f)}\n`);
   const options = { catalog: catalog ? resolve(catalog) : undefined, onFile };
   const report = postgres
