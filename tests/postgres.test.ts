@@ -155,9 +155,16 @@ describe("loading a hand-made extract of bad input", () => {
         ["URGENCIAS_2024.txt", 3, "MASB_CARGA_CARACTER_NULO", "2|GRIMB000002|José\\0x"],
       ]);
       const files = await rows("malos", "masb_archivos");
+      expect(files.filter((f) => f.problema).map((f) => [f.archivo, f.problema]), engine).toEqual([
+        ["CLUES_2025.csv", "el nombre de columna 'COMENTARIOS DE LA VALIDACION DEL REGISTRO DEL ESTABLECIMIENTO DE SALUD X' pasa de 63 bytes, el límite de PostgreSQL"],
+        ["DEFUN_2022.csv", "el archivo está vacío (sin encabezado ni renglones)"],
+        ["DEFUN_2023.csv", "no se encontró el encabezado de la fuente 'defunciones'"],
+      ]);
       expect(files.map((f) => [f.archivo, f.linea_encabezado, f.lineas_preambulo, f.leidos, f.cargados, f.rechazados]), engine).toEqual([
         ["CLUES_2024.csv", 1, 0, 1, 1, 0],
         ["CLUES_2025.csv", 1, 0, 1, 0, 1],
+        // an empty file: nothing read, nothing loaded
+        ["DEFUN_2022.csv", null, 0, 0, 0, 0],
         ["DEFUN_2023.csv", null, 0, 2, 0, 2],
         ["DEFUN_2024.csv", 4, 2, 4, 3, 1],
         ["EGRESOS_2023.txt", 1, 0, 2, 2, 0],
@@ -178,10 +185,10 @@ describe("loading a hand-made extract of bad input", () => {
   });
 });
 
-// bench/generate.mjs, reduced: 300 units, 1 % of the national volumes, the same layouts and
+// bench/generate.mjs, reduced: 200 units, 0.5 % of the national volumes, the same layouts and
 // the same deliberately bad rows. Made once, when first asked for.
 let generatedDir: string | null = null;
-const generated = () => (generatedDir ??= generate(join(work, "gen"), { units: 300, scale: 0.01, quiet: true }).dir);
+const generated = () => (generatedDir ??= generate(join(work, "gen"), { units: 200, scale: 0.005, quiet: true }).dir);
 
 interface Loaded {
   dir: string;

@@ -512,7 +512,7 @@ export async function readFile(source, file, sink, { headerOnly = false, refuse 
         counts.records++;
         reject(p.line, CODES.noHeader, failed, p.text);
       }
-    }
+    } else if (!failed) failed = 'el archivo está vacío (sin encabezado ni renglones)';
   }
   if (failed) counts.failed = failed;
   return counts;
@@ -537,8 +537,9 @@ export async function planTables(extract, sources) {
     for (const file of files) {
       let names = null;
       await readFile(source, file, { header: (h) => (names = h), record() {}, reject() {} }, { headerOnly: true });
-      const problem = names ? headerProblem(names) : null;
-      const fileColumns = names && !problem ? fileColumnNames(names) : null;
+      const named = names ? fileColumnNames(names) : null;
+      const problem = named ? headerProblem(named) : null;
+      const fileColumns = problem ? null : named;
       const at = [];
       if (fileColumns) {
         for (const name of fileColumns) {
