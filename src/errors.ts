@@ -39,10 +39,14 @@ export function aviso(code: string, message: string, where: { file?: string; lin
   return a;
 }
 
-/** The one error family of masb: a stable `code`, a Spanish `message` and structured `details`. */
+/**
+ * The one error family of masb: a stable `code` (`MASB_…`), a Spanish `message` that says what
+ * is wrong, and structured `details`: where (`file`, `line`, `column`), the offending `value`,
+ * what to do (`hint`), and, for errors that gather several, every `problems`.
+ */
 export class MasbError extends Error {
   readonly code: string;
-  readonly details: Position & { value?: string; columna?: string; problems?: Problem[] };
+  readonly details: Position & { value?: string; columna?: string; hint?: string; problems?: Problem[] };
   constructor(code: string, message: string, details: MasbError["details"] = {}) {
     super(message);
     this.name = "MasbError";
@@ -60,11 +64,32 @@ export class CatalogError extends MasbError {
   }
 }
 
-/** Thrown in strict mode at the first rejected row, and for input that stops a run. */
+/** Thrown for input that stops a run: in strict mode, the first rejected row (its code, file, line, column and value). */
 export class DataError extends MasbError {
   constructor(code: string, message: string, details: MasbError["details"]) {
     super(code, message, details);
     this.name = "DataError";
+  }
+}
+
+/**
+ * Thrown by `compute` and `ingest` once the pass is over when files of the extract could not
+ * be read at all (no header, a required column missing, a repeated column name): code
+ * `MASB_ARCHIVOS_ILEGIBLES`, and every such file in `details.problems`, each with its own
+ * code, file and line. The option `skipUnreadableFiles` skips them instead.
+ */
+export class FileError extends DataError {
+  constructor(problems: Problem[]) {
+    const files = [...new Set(problems.map((p) => p.file))];
+    const first = problems[0];
+    super(
+      "MASB_ARCHIVOS_ILEGIBLES",
+      files.length === 1
+        ? `el archivo ${first?.file ?? ""} del extracto no se pudo leer: ${first?.message ?? ""}`
+        : `${files.length} archivos del extracto no se pudieron leer: ${files.join(", ")}`,
+      { problems, ...(files.length === 1 && first?.file ? { file: first.file, line: first.line } : {}) },
+    );
+    this.name = "FileError";
   }
 }
 

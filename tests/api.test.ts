@@ -56,7 +56,7 @@ describe("library API", () => {
   });
 
   it("reports every catalog problem at once in a CatalogError", async () => {
-    const { buildCatalog } = await import("../src/index.js");
+    const { buildCatalog } = await import("../src/catalog/load.js");
     const { problems } = buildCatalog([
       { path: "a.yaml", text: "id: X\nnombre: x\ndimension: salida\ncomponentes: [C8]\nfases: [2]\nunidad: conteo\nsentido: mayor_es_mejor\nfuente: f\nmetodo: m\nnumerador:\n  origen: nada\n  agregado: conteo\n" },
       { path: "b.yaml", text: "id: Y\nnombre: y\ndimension: otra\n" },
@@ -70,7 +70,7 @@ describe("library API", () => {
 
 describe("trace", () => {
   it("counts, for a traced unit, the rows each aggregate took and keeps their line numbers", async () => {
-    const { ingest } = await import("../src/index.js");
+    const { ingest } = await import("../src/engine/ingest.js");
     const catalog = await loadCatalog(catalogDir);
     const { extract } = await (await import("../src/node/extract.js")).openExtract(join(__dirname, "fixtures", "malos", "_base"), catalog);
     extract.set("egresos", [{ name: "eg.txt", open: () => [egreso(1, "1"), egreso(2, "5"), egreso(3, "5")] }]);

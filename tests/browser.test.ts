@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -170,6 +170,39 @@ describe.skipIf(!CHROMIUM)("the tablero in a browser", () => {
     expect(await page.locator("#lista-faltantes").textContent()).toContain("GRIMB001761");
   });
 
+  it("says the rejected rows were counted, not saved, when the report had no --rechazos", async () => {
+    const text = (await page.locator("#calidad-totales").textContent())!;
+    expect(text).toContain("Esta corrida no guardó los renglones rechazados");
+    expect(text).not.toContain("en el archivo de rechazos de la corrida");
+  });
+
+  it("wraps the semáforo legend on a 420 px screen instead of running off it", async () => {
+    mkdirSync(artifacts, { recursive: true });
+    await page.setViewportSize({ width: 420, height: 900 });
+    try {
+      const box = await page.$eval(".leyenda", (legend) => {
+        const chips = [...legend.querySelectorAll("li")].map((li) => li.getBoundingClientRect());
+        return {
+          viewport: legend.ownerDocument.documentElement.clientWidth,
+          legendRight: legend.getBoundingClientRect().right,
+          overflow: legend.scrollWidth - legend.clientWidth,
+          widest: Math.max(...chips.map((r) => r.right)),
+          lines: new Set(chips.map((r) => Math.round(r.top))).size,
+        };
+      });
+      expect(box.viewport).toBeLessThanOrEqual(420);
+      expect(box.overflow).toBeLessThanOrEqual(0);
+      expect(box.legendRight).toBeLessThanOrEqual(box.viewport);
+      expect(box.widest).toBeLessThanOrEqual(box.viewport);
+      // five chips, too long for one line at this width
+      expect(box.lines).toBeGreaterThan(1);
+      await page.evaluate("window.scrollTo(0, 0)");
+      await page.screenshot({ path: join(artifacts, "tablero-420.png") });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 1500 });
+    }
+  });
+
   it("keeps a screenshot of the tablero as an artifact", async () => {
     mkdirSync(artifacts, { recursive: true });
     await page.selectOption("#sel-indicador", "70e");
@@ -178,7 +211,11 @@ describe.skipIf(!CHROMIUM)("the tablero in a browser", () => {
     await page.screenshot({ path: shot });
     await page.screenshot({ path: join(artifacts, "tablero-completo.png"), fullPage: true });
     expect([...readFileSync(shot).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    // MASB_CAPTURA_README=1 npx vitest run tests/browser.test.ts refreshes the README's picture
-    if (process.env.MASB_CAPTURA_README === "1") copyFileSync(shot, join(root, "docs", "tablero.png"));
+    // The README's picture is this screenshot: rewritten whenever it changes (and only then, so
+    // that an unchanged tablero leaves docs/tablero.png untouched in git).
+    const readme = join(root, "docs", "tablero.png");
+    const bytes = readFileSync(shot);
+    if (!existsSync(readme) || !bytes.equals(readFileSync(readme))) writeFileSync(readme, bytes);
+    expect(readFileSync(readme).equals(bytes)).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { computeDir, readCatalog } from "../src/index.js";
+import { compute } from "../src/index.js";
+import { readCatalog } from "../src/node/catalog.js";
 import { defaultCatalogDir } from "../src/node/catalog.js";
 
 /**
@@ -26,7 +27,7 @@ describe("the built-catalog cache", () => {
     expect(first).toEqual(fresh);
     // aliases point at the same indicator objects as the list, as in a built catalog
     expect(again.catalog.byId.get("C3-c")).toBe(again.catalog.indicators.find((i) => i.id === "16"));
-    const rows = async (catalog: typeof fresh.catalog) => (await computeDir(catalog, demo, { period: "2024-03", only: ["C", "129", "53f", "16", "137-e"] })).rows;
+    const rows = async (catalog: typeof fresh.catalog) => (await compute(catalog, demo, { period: "2024-03", only: ["C", "129", "53f", "16", "137-e"] })).rows;
     expect(await rows(again.catalog)).toEqual(await rows(fresh.catalog));
   });
 

@@ -27,7 +27,7 @@ describe("output", () => {
     expect([...plain.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
     expect(plain.toString("utf8")).not.toContain("\r");
     expect(plain.toString("utf8").split("\n")[0]).toBe(
-      "periodo,nivel,entidad,region,zona,clues,indicador,nombre,unidad,numerador,denominador,valor,meta,logro,semaforo,estado",
+      "periodo,nivel,entidad,region,zona,clues,indicador,nombre,unidad,numerador,denominador,valor,meta,logro,semaforo,estado,valor_crudo",
     );
   });
 

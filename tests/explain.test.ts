@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { drillDown, loadCatalog, openExtract } from "../src/index.js";
 import { runCli } from "./helpers.js";
+import { catalogDirWith } from "./scoring-helpers.js";
 
 const demo = join(__dirname, "..", "fixtures", "demo");
 const small = join(__dirname, "fixtures", "explain");
@@ -55,7 +56,10 @@ describe("masb explain --data --unit on the demo extract", () => {
     //   MOTEGRE ($29) = 5 on lines 4193 4194 4196 4199 4336 4519 4589 5010 5493 5677 6161 → 11 deaths.
     //   valor = 11 / 225 × 100 = 4.888… → 4.89 %; menor es mejor: logro = 3 / 4.89 × 100 = 61.34… → 61.3,
     //   rojo (logro < 70).
-    const { code, stdout } = await runCli(["explain", "83b", "--data", demo, "--unit", "12-Z04", "--period", "2024-03"]);
+    // The catalog has no target for 83b (no norm sets a crude hospital mortality: README,
+    // "Targets and their sources"); this test gives it the 3 % the arithmetic above uses.
+    const catalog = catalogDirWith({ "salida/83b.yaml": (t) => t.replace(/^sin_meta: .*$/m, "meta: 3") }, ["salida/83b.yaml"]);
+    const { code, stdout } = await runCli(["explain", "83b", "--data", demo, "--unit", "12-Z04", "--period", "2024-03", "--catalog", catalog]);
     expect(code).toBe(0);
     const lines = drill(stdout).split("\n");
     expect(lines[0]).toBe("Datos de demo, periodo 2024-03 (ventana mes: 1 mes, 31 días)");
@@ -123,7 +127,7 @@ describe("masb explain --data --unit on a hand-made extract (tests/fixtures/expl
   it("exits 2 for a unit the extract does not have, and for --unit without --data", async () => {
     const unknown = await onSmall("83b", "--unit", "12-Z09");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error de uso: '12-Z09' no es una CLUES, zona, región ni entidad/);
+    expect(unknown.stderr).toMatch(/^error \[MASB_UNIDAD_DESCONOCIDA\] '12-Z09' no es una CLUES, zona, región ni entidad/);
     expect((await runCli(["explain", "83b", "--unit", "12-Z01"])).code).toBe(2);
   });
 

@@ -248,16 +248,19 @@ const periodFaults: Fault[] = [
       expect(r.code).toBe(0);
       // fixtures/README.md: the demo extract covers January–March 2024
       expect(r.stderr).toContain("aviso [MASB_PERIODO_SIN_DATOS] el periodo 2025-06 es posterior al último mes con datos del extracto (2024-03)");
+      // the library names no flag; the CLI says which one to write, below
+      expect(r.stderr).toContain("evalúe el periodo 2024-03 o use un extracto que llegue a 2025-06\n    para el último mes con datos: --period 2024-03\n");
       expect(r.stderr).toContain("repiten los últimos valores");
       expect(r.stderr).toContain("aviso [MASB_VENTANA_SIN_DATOS] la fuente egresos no tiene renglones en la ventana 2025-06: 1 indicador de flujo sale con estado sin_datos (83b); su último periodo con datos es 2024-03");
       // 83b (discharges, a flow): no discharge in June 2025 is no data, not a 0/0 → sin_datos, at every level
       const b83 = r.stdout.split("\n").filter((l) => l.includes(",83b,"));
       expect(b83.length).toBe(3); // nacional, 12, 18
-      for (const l of b83) expect(l.endsWith(",porcentaje,,,,3,,sin_dato,sin_datos")).toBe(true);
+      // (83b has no target in the catalog: the meta column is empty; valor_crudo last, empty)
+      for (const l of b83) expect(l.endsWith(",porcentaje,,,,,,sin_dato,sin_datos,")).toBe(true);
       // 22 (units in operation per 10 000 people, two stocks) carries March 2024 forward:
       // 49 units in operation / 445 492 people of the responsibility population (fixtures/README.md) × 10 000 = 1.0999… → 1.10
       expect(r.stdout).toContain("2025-06,nacional,,,,,22,Densidad de establecimientos de salud por 10 000 personas de la población de responsabilidad,por_10000,49,445492,1.10,");
-      expect(r.stdout.split("\n").find((l) => l.startsWith("2025-06,nacional,,,,,22,"))!.endsWith(",ok")).toBe(true);
+      expect(r.stdout.split("\n").find((l) => l.startsWith("2025-06,nacional,,,,,22,"))!.endsWith(",ok,")).toBe(true);
     },
   },
   {
@@ -399,7 +402,7 @@ const extractFaults: Fault[] = [
       expect(r.stderr).toContain("aviso [MASB_FUENTE_SIN_RENGLONES] poblacion_responsabilidad_2024.csv: la fuente poblacion no tiene renglones (vacío o solo encabezado): cuenta como faltante y 1 indicador sale con estado sin_datos (22)");
       const rows = r.stdout.split("\n").filter((l) => l.includes(",22,"));
       expect(rows.length).toBe(3);
-      for (const l of rows) expect(l.endsWith(",sin_dato,sin_datos")).toBe(true);
+      for (const l of rows) expect(l.endsWith(",sin_dato,sin_datos,")).toBe(true);
     },
   },
   {
@@ -444,7 +447,7 @@ const extractFaults: Fault[] = [
       expect(r.code).toBe(0);
       // fixtures/README.md: NTIMB002501 is FUERA DE OPERACION since 30/11/2023, with no row in any file
       expect(r.stdout).toContain("unidad NTIMB002501 está fuera de operación (baja en 2023-11) y no tiene renglones propios en la ventana de 83b: no se reporta en este indicador.");
-      expect(r.stdout).not.toContain("Pida --unit NTIMB002501");
+      expect(r.stdout).not.toContain("Vea el resultado de unidad NTIMB002501");
     },
   },
   {
@@ -623,7 +626,7 @@ describe("the library refuses a bad period before it reads anything", () => {
   });
 
   it("validateCatalog reports a file over 1 MiB as MASB_YAML_LIMITE at 1:1", async () => {
-    const problems = await validateCatalog([{ path: "grande.yaml", text: `# ${"x".repeat(1024 * 1024)}` }]);
+    const { problems } = await validateCatalog([{ path: "grande.yaml", text: `# ${"x".repeat(1024 * 1024)}` }]);
     expect(problems.map(({ code, file, line, column }) => ({ code, file, line, column }))).toEqual([
       { code: "MASB_YAML_LIMITE", file: "grande.yaml", line: 1, column: 1 },
     ]);

@@ -2,7 +2,12 @@ import { cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { extractFromRows, resultOf, runPass, type ComputeOptions, type ComputeResult, type RowSources } from "../src/api/core.js";
+import type { Catalog } from "../src/catalog/load.js";
 import { main } from "../src/cli/main.js";
+import type { Extract, Ingested } from "../src/engine/compute.js";
+import { openExtract } from "../src/node/extract.js";
+import { threadRunner } from "../src/node/parallel.js";
 
 /** Runs the CLI in-process and captures what it writes. */
 export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -21,4 +26,14 @@ export function tempExtract(...dirs: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "masb-"));
   for (const d of dirs) for (const f of readdirSync(d)) if (f !== "esperado.json") cpSync(join(d, f), join(dir, f));
   return dir;
+}
+
+/**
+ * `compute` as the Node entry runs it, with what the public result leaves out (the pass's
+ * hierarchy, its monthly reports, its partial sums), for tests that look inside.
+ */
+export async function computeInside(catalog: Catalog, input: string | Extract | RowSources, options: ComputeOptions = {}): Promise<ComputeResult & { pass: Ingested }> {
+  const listed = typeof input === "string" ? await openExtract(input, catalog) : { extract: input instanceof Map ? input : extractFromRows(input), avisos: [] };
+  const pass = await runPass(catalog, listed.extract, { runner: threadRunner(), ...options });
+  return { ...resultOf(pass, options, listed.avisos), pass };
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildCatalog } from "../src/catalog/load.js";
-import { compute } from "../src/engine/compute.js";
+import { compute } from "../src/core.js";
 import { openCounter, openExtract } from "../src/node/extract.js";
 
 const indicatorsDir = join(__dirname, "..", "indicators");

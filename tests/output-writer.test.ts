@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ResultRow } from "../src/engine/compute.js";
+import type { ResultRow } from "../src/index.js";
 import { formatRows, streamWriter } from "../src/output/index.js";
 
 const row = (over: Partial<ResultRow>): ResultRow => ({
   periodo: "2024-03", nivel: "clues", entidad: "12", region: "12-R1", zona: "12-Z04", clues: "GRIMB000123",
   indicador: "27", nombre: "Cobertura, \"nominal\" en menores", unidad: "porcentaje",
-  numerador: "11", denominador: "225", valor: "4.9", meta: "90", logro: "5.4", semaforo: "rojo", estado: "ok", ...over,
+  numerador: "11", denominador: "225", valor: "4.9", meta: "90", logro: "5.4", semaforo: "rojo", estado: "ok", valor_crudo: null, ...over,
 });
 
 describe("streaming CSV writer", () => {
@@ -18,10 +18,10 @@ describe("streaming CSV writer", () => {
   it("writes the rows csv-stringify would write: quotes only where a field needs them", () => {
     const text = formatRows(rows, "csv");
     const lines = text.split("\n");
-    // The name has a comma and quotes: quoted, quotes doubled; empty fields stay empty.
-    expect(lines[1]).toBe('2024-03,clues,12,12-R1,12-Z04,GRIMB000123,27,"Cobertura, ""nominal"" en menores",porcentaje,11,225,4.9,90,5.4,rojo,ok');
-    expect(lines[2]).toBe('2024-03,zona,12,12-R1,12-Z04,,27,"Cobertura, ""nominal"" en menores",porcentaje,0.333333,225,,90,,sin_dato,sin_denominador');
-    expect(lines[3]).toBe("2024-03,entidad,12,,,,27,Razón de mortalidad materna (Ñ),porcentaje,-3,225,4.9,,5.4,rojo,ok");
+    // The name has a comma and quotes: quoted, quotes doubled; empty fields stay empty (valor_crudo, last, on each).
+    expect(lines[1]).toBe('2024-03,clues,12,12-R1,12-Z04,GRIMB000123,27,"Cobertura, ""nominal"" en menores",porcentaje,11,225,4.9,90,5.4,rojo,ok,');
+    expect(lines[2]).toBe('2024-03,zona,12,12-R1,12-Z04,,27,"Cobertura, ""nominal"" en menores",porcentaje,0.333333,225,,90,,sin_dato,sin_denominador,');
+    expect(lines[3]).toBe("2024-03,entidad,12,,,,27,Razón de mortalidad materna (Ñ),porcentaje,-3,225,4.9,,5.4,rojo,ok,");
   });
 
   it("gives the same text and the same UTF-8 bytes, batch after batch, with optional columns", () => {
@@ -31,8 +31,9 @@ describe("streaming CSV writer", () => {
     const text = w.rows(withIc.slice(0, 2)) + w.rows(withIc.slice(2));
     const bytes = [...v.bytes!(withIc.slice(0, 2)), ...v.bytes!(withIc.slice(2))];
     expect(new TextDecoder().decode(new Uint8Array(bytes))).toBe(text);
-    expect(text.split("\n")[0].endsWith(",rojo,ok,1.2,9.9")).toBe(true);
-    expect(text.split("\n")[1].endsWith(",sin_dato,sin_denominador,,9.9")).toBe(true);
+    // estado, then valor_crudo (empty), then the bounds
+    expect(text.split("\n")[0].endsWith(",rojo,ok,,1.2,9.9")).toBe(true);
+    expect(text.split("\n")[1].endsWith(",sin_dato,sin_denominador,,,9.9")).toBe(true);
     expect(text).toBe(formatRows(withIc, "csv").split("\n").slice(1).join("\n"));
   });
 });

@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate } from "../bench/generate.mjs";
-import { compute, formatRows, loadCatalog, threadRunner, type ComputeResult, type FileRunner, type Rejection } from "../src/index.js";
+import { formatRows, loadCatalog, type ComputeResult } from "../src/index.js";
+import type { FileRunner } from "../src/engine/ingest.js";
+import { threadRunner } from "../src/node/parallel.js";
+import type { Rejection } from "../src/sources/reader.js";
 import { openCounter } from "../src/node/extract.js";
 import { splitFile } from "../src/node/split.js";
-import { runCli } from "./helpers.js";
+import { computeInside, runCli } from "./helpers.js";
 
 // A reduced national extract (bench/generate.mjs: 600 units, 2 % of the volumes, the
 // same layouts and the same deliberately bad rows), read in one thread and in worker threads.
@@ -20,14 +23,15 @@ cpSync(extract.dir, split, { recursive: true });
 
 // Duplicate records across files, which only a thread that reads all of a source's files in
 // order can find: SINAC copied under a second name (every record of the copy is a duplicate),
-// the first 5 deaths of DEFUN_2024 in place of DEFUN_2023 (read first: DEFUN_2024's lines 2–6
-// are the duplicates), and a second discharges file that repeats the discharge of line 2 of
-// the first (same ID, same date).
+// the first 5 deaths of DEFUN_2024 also in a DEFUN_2023_b (read before DEFUN_2024 in name
+// order: DEFUN_2024's lines 2–6 are the duplicates), and a second discharges file that repeats
+// the discharge of line 2 of EGRESOS_2024 (same ID, same date) and then gives it a fresh ID.
 const at = (name: string) => join(extract.dir, name);
 copyFileSync(at("sinac_2024.csv"), at("sinac_2024_copia.csv"));
 const defun = readFileSync(at("DEFUN_2024.csv"), "utf8").split("\n");
-writeFileSync(at("DEFUN_2023.csv"), `${defun.slice(0, 6).join("\n")}\n`);
+writeFileSync(at("DEFUN_2023_b.csv"), `${defun.slice(0, 6).join("\n")}\n`);
 const egresos = readFileSync(at("EGRESOS_2024.txt"), "utf8").split("\n");
+const [egresoId, , egresoDate] = egresos[1].split("|");
 writeFileSync(at("EGRESOS_2024_b.txt"), `${egresos[0]}\n${egresos[1]}\n${egresos[1].replace(/^\d+\|/, "900001|")}\n`);
 const FILES = readdirSync(extract.dir).length;
 
@@ -37,7 +41,7 @@ async function run(workers: number, from = extract.dir, runner?: FileRunner) {
   const progress: string[] = [];
   const started: string[] = [];
   openCounter.count.clear();
-  const result = await compute(catalog, from, {
+  const result = await computeInside(catalog, from, {
     workers,
     ...(runner ? { runner } : {}),
     onReject: (r) => rejections.push(r),
@@ -68,8 +72,8 @@ describe("worker threads", () => {
     expect(two.started.slice(0, 3)).toEqual(["regionalizacion_IMB_2024.csv", "ESTABLECIMIENTO_SALUD_202403.csv", biggest]);
     expect(one.started[2]).not.toBe(biggest);
     // The per-unit monthly reports (completeness) are the same too.
-    expect([...two.result.reports.keys()]).toEqual([...one.result.reports.keys()]);
-    for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
+    expect([...two.result.pass.reports.keys()]).toEqual([...one.result.pass.reports.keys()]);
+    for (const [source, files] of one.result.pass.reports) expect(two.result.pass.reports.get(source)).toEqual(files);
   });
 
   it("reject the same duplicate records, across files, as one thread does", async () => {
@@ -84,10 +88,12 @@ describe("worker threads", () => {
     expect(copia).toMatchObject({ read: sinac.read, accepted: 0, rejected: sinac.read });
     expect(duplicates("sinac_2024_copia.csv").length).toBe(sinac.accepted);
     expect(duplicates("sinac_2024.csv")).toEqual([]);
-    // DEFUN_2024's lines 2–6 were read first in DEFUN_2023, at the same lines.
-    expect(duplicates("DEFUN_2024.csv").map((r) => [r.line, r.reason.includes(`DEFUN_2023.csv, línea ${r.line}`)])).toEqual([[2, true], [3, true], [4, true], [5, true], [6, true]]);
-    // the key is ID and discharge date (the third field of the repeated line)
-    expect(duplicates("EGRESOS_2024_b.txt").map((r) => [r.line, r.column, r.value, r.reason.includes("EGRESOS_2024.txt, línea 2")])).toEqual([[2, "ID/EGRESO", `${egresos[1].split("|")[0]}/${egresos[1].split("|")[2]}`, true]]);
+    // DEFUN_2024's lines 2–6 were read first in DEFUN_2023_b, at the same lines.
+    expect(duplicates("DEFUN_2024.csv").map((r) => [r.line, r.reason.includes(`DEFUN_2023_b.csv, línea ${r.line}`)])).toEqual([[2, true], [3, true], [4, true], [5, true], [6, true]]);
+    // the key is ID and discharge date (the first and third fields of the repeated line); the
+    // same discharge under ID 900001 is another record
+    expect(egresoId).toMatch(/^\d+$/);
+    expect(duplicates("EGRESOS_2024_b.txt").map((r) => [r.line, r.column, r.value, r.reason.includes("EGRESOS_2024.txt, línea 2")])).toEqual([[2, "ID/EGRESO", `${egresoId}/${egresoDate}`, true]]);
   });
 
   it("write byte-identical CSV, NDJSON and rejections from the CLI, reading in threads, and evaluating in threads from three on", async () => {
@@ -170,7 +176,7 @@ describe("files read in parts (byte ranges) by several threads", () => {
     expect(formatRows(two.result.rows, "csv")).toBe(formatRows(one.result.rows, "csv"));
     expect(two.rejections).toEqual(one.rejections);
     expect(two.progress).toEqual(one.progress);
-    for (const [source, files] of one.result.reports) expect(two.result.reports.get(source)).toEqual(files);
+    for (const [source, files] of one.result.pass.reports) expect(two.result.pass.reports.get(source)).toEqual(files);
     // Not vacuous: the births of 2023 span two lines every fifth record, and the repeated rows are rejected.
     const births = one.result.files.find((f) => f.file === "sinac_2023.csv")!;
     expect(births.read).toBe(sinac.length - 2);

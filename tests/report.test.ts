@@ -8,6 +8,12 @@ import { catalogDirWith, computeCsv, demo, rowAt, testCatalogDir } from "./scori
 
 const tmp = () => mkdtempSync(join(tmpdir(), "masb-report-"));
 
+/** A tablero with nothing in it, to render one part alone. */
+const emptyTablero = () => ({
+  periodo: "2024-03", extracto: "vacío", indicadores: [], unidades: [], resultados: [], indices: [], serie: { meses: [], valores: {} },
+  calidad: { archivos: [], rechazos: [], archivoRechazos: null, problemas: [], avisos: [], fuentesFaltantes: [], completitud: null, sinRegionalizacion: [] },
+});
+
 /** The JSON the page's script reads. */
 function pageData(html: string): {
   unidades: string[][];
@@ -96,6 +102,39 @@ describe("masb report", () => {
     // GRIMB001761 (Atzacoaloya) sent no SIS row in February 2024 (fixtures/README.md): a centro de
     // salud sends the 7 SIS files of the demo each month → 7 × 3 = 21 expected, February's 7 missing
     expect(html).toMatch(/<b>GRIMB001761<\/b>[^<]*: faltan 7 de 21: DA_AUX_SIS_2024\.csv 2024-02;[^<]*DA_CE_SIS_2024\.csv 2024-02;/);
+  });
+
+  describe("says where the rejected rows are, as the run left them", () => {
+    // The 2 rows of EGRESOS_2024.txt that the demo rejects (fixtures/README.md); B reads that file.
+    const run = async (extra: string[]) => {
+      const d = tmp();
+      const r = await runCli(["report", demo, "--only", "B", "--period", "2024-03", "--html", join(d, "t.html"), ...extra.map((a) => a.replace("{d}", d))]);
+      expect(r.code, r.stderr).toBe(0);
+      return { d, page: readFileSync(join(d, "t.html"), "utf8") };
+    };
+
+    it("only counted, when the run wrote no rejections file", async () => {
+      const { page } = await run([]);
+      expect(page).toContain('data-rechazados="2"');
+      expect(page).toContain("Esta corrida no guardó los renglones rechazados: aquí se cuentan por fuente y motivo;");
+      expect(page).not.toContain('id="archivo-rechazos"');
+    });
+
+    it("in the file --rechazos wrote, named on the page, one line per rejected row", async () => {
+      const { d, page } = await run(["--rechazos", "{d}/rechazados.csv"]);
+      const rej = join(d, "rechazados.csv");
+      expect(page).toContain(`Cada renglón rechazado queda, con su archivo, línea y motivo, en <code id="archivo-rechazos">${rej}</code>.`);
+      expect(page).not.toContain("no guardó");
+      expect(parse(readFileSync(rej, "utf8"), { columns: true })).toHaveLength(2);
+    });
+  });
+
+  it("says nothing of a rejections file when no row was rejected", async () => {
+    const { renderTablero } = await import("../src/index.js");
+    // only the data-quality paragraph matters here: rendered from a tablero with no files and no rejections
+    const text = /<p id="calidad-totales"[^]*?<\/p>/.exec(renderTablero(emptyTablero()))![0];
+    expect(text).toContain("<b>0</b> rechazados (—).");
+    expect(text).not.toMatch(/guardó|queda, con su/);
   });
 
   it("shows each indicator's catalog definition", () => {

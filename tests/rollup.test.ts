@@ -5,15 +5,15 @@ import Decimal from "decimal.js";
 import { generate } from "../bench/generate.mjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Term } from "../src/catalog/load.js";
-import type { ComputeResult, ResultRow } from "../src/engine/compute.js";
+import type { ComputeResult, ResultRow } from "../src/index.js";
 import type { Node } from "../src/expr/index.js";
-import { computeDir, loadCatalog } from "../src/index.js";
+import { compute, loadCatalog } from "../src/index.js";
 
 const demo = join(__dirname, "..", "fixtures", "demo");
 let result: ComputeResult;
 beforeAll(async () => {
   const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
-  result = await computeDir(catalog, demo, { period: "2024-03" });
+  result = await compute(catalog, demo, { period: "2024-03" });
 });
 
 const sum = (xs: (string | null)[]) => xs.reduce((s, x) => s.plus(x ?? 0), new Decimal(0));
@@ -80,7 +80,7 @@ function checkParentsAreSums(result: ComputeResult, label: string): number {
 describe("roll-up", () => {
   it("gives every parent the sums of its children, at every level, for every additive indicator of the demo", async () => {
     const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
-    const year = await computeDir(catalog, demo, { period: "2024-03", ventana: "12_meses" });
+    const year = await compute(catalog, demo, { period: "2024-03", ventana: "12_meses" });
     // 291 indicators × the levels each is reported at: thousands of parents checked.
     expect(checkParentsAreSums(result, "demo, own windows")).toBeGreaterThan(2000);
     expect(checkParentsAreSums(year, "demo, 12 months")).toBeGreaterThan(2000);
@@ -88,7 +88,7 @@ describe("roll-up", () => {
 
   it("does the same on the mini extract, whose births include a home birth, an IMSS hospital and twins", async () => {
     const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
-    const mini = await computeDir(catalog, join(__dirname, "fixtures", "mini"), { period: "2024-03" });
+    const mini = await compute(catalog, join(__dirname, "fixtures", "mini"), { period: "2024-03" });
     expect(checkParentsAreSums(mini, "mini")).toBeGreaterThan(500);
   });
 
@@ -97,7 +97,7 @@ describe("roll-up", () => {
     try {
       const extract = generate(join(dir, "x"), { units: 600, scale: 0.01, quiet: true });
       const catalog = await loadCatalog(join(__dirname, "..", "indicators"));
-      const national = await computeDir(catalog, extract.dir, { period: "2024-03" });
+      const national = await compute(catalog, extract.dir, { period: "2024-03" });
       expect(checkParentsAreSums(national, "generated")).toBeGreaterThan(2000);
     } finally {
       rmSync(dir, { recursive: true, force: true });

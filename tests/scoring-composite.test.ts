@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCatalog, compositeIndices, compute, rankComposites, type CompositeRow, type ResultRow } from "../src/index.js";
+import { buildCatalog } from "../src/catalog/load.js";
+import { compute, type ResultRow } from "../src/index.js";
+import { compositeIndices, rankComposites, type CompositeRow } from "../src/scoring/composite.js";
 import { catalogTexts, demo, INDICATOR_FILES, patchedCatalog } from "./scoring-helpers.js";
 
 /**

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Hierarchy, overrideFor, parseMetas, unknownMetaUnits } from "../src/index.js";
+import { Hierarchy } from "../src/hierarchy/index.js";
+import { parseMetas } from "../src/index.js";
+import { overrideFor, unknownMetaUnits } from "../src/scoring/metas.js";
 import { runCli } from "./helpers.js";
 import { computeCsv, demo, patchedCatalog, rowAt, testCatalogDir, type CsvRow } from "./scoring-helpers.js";
 
@@ -27,7 +29,8 @@ describe("the metas file", () => {
     const expected = JSON.parse(read("malos.esperado.json")) as { code: string; line: number; column?: number; hint?: string }[];
     const { metas, problems } = parseMetas(read("malos.csv"), { file: "malos.csv", catalog: patchedCatalog() });
     expect(problems.map((p) => ({ code: p.code, line: p.line, ...(p.column ? { column: p.column } : {}), ...(p.code.endsWith("DESCONOCIDO") ? { hint: p.hint } : {}) }))).toEqual(expected);
-    expect(problems.every((p) => p.file === "malos.csv" && p.severity === "error")).toBe(true);
+    // every one an error but the line that sets nothing (line 10), which is skipped with a warning
+    expect(problems.every((p) => p.file === "malos.csv" && p.severity === (p.code === "MASB_METAS_VACIO" ? "aviso" : "error"))).toBe(true);
     // only the first line is kept
     expect([...metas.byIndicator.values()].reduce((n, m) => n + m.size, 0)).toBe(1);
   });
@@ -106,9 +109,10 @@ describe("--metas on the demo extract", () => {
     expect(r.stdout).toContain("2024-03,entidad,18,,,,C,");
   });
 
-  it("says which file is missing", async () => {
+  it("says which file is missing, as a usage error (exit 2) found before anything is read", async () => {
     const r = await runCli(["compute", demo, "--catalog", testCatalogDir(), "--only", "C", "--metas", join(fixtures, "no-existe.csv")]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("[MASB_METAS_NO_EXISTE]");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error [MASB_METAS_NO_EXISTE] no existe el archivo de metas");
+    expect(r.stderr).not.toContain("leídos");
   });
 });

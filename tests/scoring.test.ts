@@ -2,7 +2,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCatalog, DEFAULT_BANDS, DEFAULT_UMBRALES, LOGRO_CAP, scoreValue } from "../src/index.js";
+import { buildCatalog } from "../src/catalog/load.js";
+import { DEFAULT_BANDS, DEFAULT_UMBRALES, LOGRO_CAP, scoreValue } from "../src/scoring/score.js";
 import { runCli } from "./helpers.js";
 import { catalogTexts, computeCsv, demo, rowAt, type CsvRow } from "./scoring-helpers.js";
 
@@ -171,9 +172,10 @@ describe("scores on the demo extract", () => {
 describe("trend", () => {
   it("adds periodo_anterior, valor_anterior and cambio after the sixteen columns, only with --tendencia", async () => {
     const plain = await computeCsv(["--period", "2024-03", "--only", "C", "--by", "entidad"]);
-    expect(Object.keys(plain[0])).toHaveLength(16);
+    // the sixteen and valor_crudo (empty: C is not standardised)
+    expect(Object.keys(plain[0])).toHaveLength(17);
     const trend = await computeCsv(["--period", "2024-03", "--only", "C", "--by", "entidad", "--tendencia"]);
-    expect(Object.keys(trend[0]).slice(14)).toEqual(["semaforo", "estado", "periodo_anterior", "valor_anterior", "cambio"]);
+    expect(Object.keys(trend[0]).slice(14)).toEqual(["semaforo", "estado", "periodo_anterior", "valor_anterior", "cambio", "valor_crudo"]);
     // Deliveries in Guerrero's network units: March 120 / 337 = 35.60… → 35.6; February 106 / 281
     // = 37.72… → 37.7; 35.6 − 37.7 = −2.1
     expect(rowAt(trend, "C", "entidad:12")).toMatchObject({ valor: "35.6", periodo_anterior: "2024-02", valor_anterior: "37.7", cambio: "-2.1" });

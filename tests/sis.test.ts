@@ -12,9 +12,11 @@ import { join, relative } from "node:path";
 import { parse } from "csv-parse/sync";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { avisosVariables, buildCatalog, compute, loadCatalog, type ComputeResult } from "../src/index.js";
+import { buildCatalog } from "../src/catalog/load.js";
+import { avisosVariables } from "../src/engine/variables.js";
+import { compute, loadCatalog, type ComputeResult } from "../src/index.js";
 import { unidad } from "./catalog/helpers.js";
-import { runCli, tempExtract } from "./helpers.js";
+import { computeInside, runCli, tempExtract } from "./helpers.js";
 
 const root = join(__dirname, "..");
 const indicatorsDir = join(root, "indicators");
@@ -249,8 +251,8 @@ describe("files of another year than the dictionary", () => {
   it("warns that 2025 files are read with the 2024 codes, naming the indicators", async () => {
     const catalog = await loadCatalog(indicatorsDir);
     const row = (anio: number) => ({ CLAVE_ENTIDAD: "12", CLAVE_MUNICIPIO: "001", CLUES: "GRIMB000001", MES: 1, ANIO: anio, REF01: 3, CON01: 40 });
-    const r = await compute(catalog, { clues: [unidad("GRIMB000001", "12")], sis: [row(2024), row(2025)] } as never, { only: ["75e"], period: "2025-01" });
-    const anio = avisosVariables(r).filter((a) => a.code === "MASB_VARIABLES_ANIO");
+    const r = await computeInside(catalog, { clues: [unidad("GRIMB000001", "12")], sis: [row(2024), row(2025)] } as never, { only: ["75e"], period: "2025-01" });
+    const anio = avisosVariables(r.pass).filter((a) => a.code === "MASB_VARIABLES_ANIO");
     expect(anio.map(({ indicadores, anios }) => ({ indicadores, anios }))).toEqual([{ indicadores: ["75e"], anios: { archivos: [2024, 2025], diccionario: 2024 } }]);
     expect(anio[0].message).toBe("el extracto trae datos de 'sis' de 2025 y el indicador 75e lee las variables del diccionario 2024: los códigos cambian de un año a otro");
   });
@@ -265,14 +267,14 @@ describe("SIS files as DGIS publishes them: extra, missing and reordered variabl
   const MINI = join(__dirname, "fixtures", "mini");
   const REAL = join(__dirname, "fixtures", "sis-real");
   let dir: string;
-  let result: ComputeResult;
+  let result: Awaited<ReturnType<typeof computeInside>>;
   const only = ["81b", "70e", "53f", "104"];
   const at = (id: string, nivel: string, key = "") => result.rows.find((r) => r.indicador === id && r.nivel === nivel && (key === "" || r.clues === key))!;
   beforeAll(async () => {
     dir = tempExtract(MINI, REAL);
     unlinkSync(join(dir, "DA_DET_SIS_2024.csv")); // the mini's own DET file: this extract has none
     // DA_CE_SIS_2024.csv of REAL replaced the mini's (same name)
-    result = await compute(await loadCatalog(indicatorsDir), dir, { only, period: "2024-03" });
+    result = await computeInside(await loadCatalog(indicatorsDir), dir, { only, period: "2024-03" });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -310,7 +312,7 @@ describe("SIS files as DGIS publishes them: extra, missing and reordered variabl
   });
 
   it("returns a warning per aggregate that lacks variables, typed, naming them", () => {
-    const avisos = avisosVariables(result).map(({ code, fuente, indicadores, variables, leidas, sinDatos }) => ({ code, fuente, indicadores, n: variables.length, first: variables.slice(0, 3), leidas, sinDatos }));
+    const avisos = avisosVariables(result.pass).map(({ code, fuente, indicadores, variables, leidas, sinDatos }) => ({ code, fuente, indicadores, n: variables.length, first: variables.slice(0, 3), leidas, sinDatos }));
     expect(avisos).toEqual([
       // catalog order: 53f, 70e, 81b, 104
       { code: "MASB_VARIABLES_AUSENTES", fuente: "sis", indicadores: ["53f"], n: 8, first: ["DET01", "DET25", "DET50"], leidas: 8, sinDatos: true },

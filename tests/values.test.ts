@@ -32,25 +32,26 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  computeDir, formatRows, loadCatalog,
-  type Catalog, type ComputeResult, type Estado, type Nivel, type Rejection, type ResultRow,
-} from "../src/index.js";
+import type { Nivel } from "../src/catalog/schema.js";
+import type { Estado } from "../src/engine/compute.js";
+import { compute, formatRows, loadCatalog, type Catalog, type ComputeResult, type ResultRow } from "../src/index.js";
+import type { Rejection } from "../src/sources/reader.js";
+import { computeInside } from "./helpers.js";
 import { readSource } from "../src/sources/reader.js";
 
 const MINI = fileURLToPath(new URL("./fixtures/mini", import.meta.url));
 
 let catalog: Catalog;
 /** Period 2024-03, each indicator with its own window. */
-let marzo: ComputeResult;
+let marzo: Awaited<ReturnType<typeof computeInside>>;
 /** Period 2024-03 with every indicator over the window acumulado_anual (January–March). */
 let anual: ComputeResult;
 const rejections: (Rejection & { source: string })[] = [];
 
 beforeAll(async () => {
   catalog = await loadCatalog();
-  marzo = await computeDir(catalog, MINI, { period: "2024-03", onReject: (r) => rejections.push(r) });
-  anual = await computeDir(catalog, MINI, { period: "2024-03", ventana: "acumulado_anual" });
+  marzo = await computeInside(catalog, MINI, { period: "2024-03", onReject: (r) => rejections.push(r) });
+  anual = await compute(catalog, MINI, { period: "2024-03", ventana: "acumulado_anual" });
 });
 
 function keyOf(row: ResultRow, nivel: Nivel): string {
@@ -128,7 +129,7 @@ describe("the mini extract", () => {
   });
 
   it("builds 2 entidades (plus the pseudo-entidad NE), 2 regiones, 4 zonas and 12 units", () => {
-    const h = marzo.hierarchy;
+    const h = marzo.pass.hierarchy;
     expect(h.level("entidad").map((n) => n.key)).toEqual(["12", "18", "NE"]);
     expect(h.level("region").map((n) => n.key)).toEqual(["12-R01", "18-R01"]);
     expect(h.level("zona").map((n) => n.key)).toEqual(["12-Z01", "12-Z02", "18-Z01", "18-Z02"]);
@@ -182,7 +183,7 @@ describe("Latin-1 SIS files", () => {
   });
 
   it("names the unit and the región with their accents from the UTF-8 catalogs", () => {
-    const h = marzo.hierarchy;
+    const h = marzo.pass.hierarchy;
     expect(h.nodes[h.find("clues", "GRIMB000012")!].nombre).toBe("CENTRO DE SALUD SAN JOSÉ");
     expect(h.nodes[h.find("region", "12-R01")!].nombre).toBe("REGIÓN MONTAÑA-CENTRO");
     expect(h.nodes[h.find("zona", "12-Z01")!].nombre).toBe("ZONA DE SERVICIOS MÉDICOS TLAPA");

@@ -111,9 +111,10 @@ FROM p;
 -- A catalog row that masb rejects (a declared column that does not parse) is no unit at all.
 -- FECHA DE INICIO DE OPERACION stays text: `NA` means missing there.
 CREATE OR REPLACE TABLE clues_catalogo AS
-SELECT "CLUES" AS clues, "CLAVE DE LA INSTITUCION" AS institucion, lpad("CLAVE DE LA ENTIDAD", 2, '0') AS entidad,
+SELECT "CLUES" AS clues, "CLAVE DE LA INSTITUCION" AS institucion,
+       "CLAVE DE LA ENTIDAD" AS entidad_crudo, lpad("CLAVE DE LA ENTIDAD", 2, '0') AS entidad,
        "CLAVE DE LA JURISDICCION" AS jurisdiccion, "ESTATUS DE OPERACION" AS estatus, "NIVEL ATENCION" AS nivel,
-       coalesce("CAMAS EN AREA DE HOS", 0) AS camas,
+       try_strptime("FECHA EFECTIVA DE BAJA", '%d/%m/%Y')::DATE AS baja, coalesce("CAMAS EN AREA DE HOS", 0) AS camas,
        "CONSULTORIOS DE MED GRAL" AS consultorios_mg, "CONSULTORIOS EN OTRAS AREAS" AS consultorios_otras, "CAMAS EN OTRAS AREAS" AS camas_otras
 FROM {{leer clues}}
 WHERE "CLUES" IS NOT NULL
@@ -122,7 +123,9 @@ WHERE "CLUES" IS NOT NULL
   AND ("NIVEL ATENCION" IS NULL OR "NIVEL ATENCION" IN ('PRIMER NIVEL', 'SEGUNDO NIVEL', 'TERCER NIVEL', 'NO APLICA'))
   -- MASB_VALOR_INVALIDO: a start date that is not dd/mm/aaaa (NA means missing); the counts are typed
   AND ("FECHA DE INICIO DE OPERACION" IS NULL OR "FECHA DE INICIO DE OPERACION" = 'NA'
-       OR try_strptime("FECHA DE INICIO DE OPERACION", '%d/%m/%Y') IS NOT NULL);
+       OR try_strptime("FECHA DE INICIO DE OPERACION", '%d/%m/%Y') IS NOT NULL)
+  AND ("FECHA EFECTIVA DE BAJA" IS NULL OR "FECHA EFECTIVA DE BAJA" = 'NA'
+       OR try_strptime("FECHA EFECTIVA DE BAJA", '%d/%m/%Y') IS NOT NULL);
 
 -- Operational regionalisation: CLUES -> zona -> región (layout ours).
 CREATE OR REPLACE TABLE regionalizacion AS
@@ -131,14 +134,17 @@ SELECT "CLUES" AS clues, "CLAVE_REGION" AS region, "CLAVE_ZONA" AS zona FROM {{l
 -- The units: every catalog row of institution IMB, whatever its operating status. Zona and
 -- región come from the regionalisation; a unit without a row there falls under the zona of
 -- its jurisdicción, `<entidad>-J<jurisdicción>`, in the región `<entidad>-SR`.
+-- `baja`: the closing date of a unit FUERA DE OPERACION (NULL when the catalog gives none).
 CREATE OR REPLACE TABLE unidades AS
 SELECT c.clues, c.entidad,
        coalesce(r.region, c.entidad || '-SR') AS region,
        coalesce(r.zona, c.entidad || '-J' || c.jurisdiccion) AS zona,
-       c.nivel, c.estatus, c.camas
+       c.nivel, c.estatus, c.baja, c.camas
 FROM clues_catalogo c
 LEFT JOIN (SELECT clues, any_value(region) AS region, any_value(zona) AS zona FROM regionalizacion GROUP BY clues) r USING (clues)
-WHERE c.institucion = 'IMB';
+WHERE c.institucion = 'IMB'
+  -- MASB_VALOR_INVALIDO: a network unit's entidad must be a state's code, 01 to 32
+  AND regexp_full_match(c.entidad_crudo, '0?[1-9]|[12][0-9]|3[0-2]');
 
 -- Every org node, one row each, with the keys of its ancestors (empty below its level).
 -- `NE` is the pseudo-entidad of rows whose entidad is not specified; it is emitted only where
@@ -160,14 +166,18 @@ CREATE OR REPLACE TABLE entidades AS SELECT DISTINCT entidad FROM unidades;
 -- counted in the month of EGRESO. EGRESO and INGRE are DATEs (2024-02-30 drops its row),
 -- DIAS_ESTA an integer, PESO a decimal (999 / 9999 = missing are numbers too). A row with
 -- more or fewer fields than the header, or a broken quote, is dropped by `ignore_errors`.
+-- MASB_REGISTRO_DUPLICADO: one discharge per ID and EGRESO among the rows accepted so far,
+-- other institutions' included (out of scope, still records); the first in file order counts.
+-- MASB_FUERA_DE_RED: another institution's discharges are valid but in no aggregate.
 CREATE OR REPLACE TABLE egresos AS
-SELECT "CLUES" AS clues, mes_de("EGRESO") AS periodo, "DIAS_ESTA" AS dias_estancia,
+WITH aceptados AS (
+SELECT linea, "ID" AS id, "EGRESO" AS fecha_egreso, "CLUES" AS clues, mes_de("EGRESO") AS periodo, "DIAS_ESTA" AS dias_estancia,
        -- SAEH age, 2020+ coding: CVEEDAD 2 hours, 3 days, 4 months, 5 years (EDAD = years), 9 unknown.
        CASE try_cast("CVEEDAD" AS BIGINT) WHEN 5 THEN try_cast("EDAD" AS BIGINT) WHEN 2 THEN 0 WHEN 3 THEN 0 WHEN 4 THEN 0 END AS edad_anios,
        "PROCED" AS procedencia, "MOTEGRE" AS motivo, "DIAG_INI" AS diag_ingreso, "AFECPRIN" AS afeccion, "VEZ" AS vez,
        "INGRE" AS ingreso, "PESO" AS peso, cie_norm("AFECPRIN") AS afeccion_n
-FROM {{leer egresos}}
-WHERE "CLUES" IN (SELECT clues FROM unidades)                            -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer egresos}})
+WHERE "CLUES" IN (SELECT clues FROM clues_catalogo)                      -- MASB_CLAVE_DESCONOCIDA
   AND "EGRESO" IS NOT NULL                                                -- the period
   -- MASB_VALOR_INVALIDO: age. An empty CVEEDAD, or CVEEDAD 9 whatever EDAD holds, is an
   -- unknown age; otherwise CVEEDAD one of 2, 3, 4, 5 and EDAD an integer (both conditional: text)
@@ -177,64 +187,90 @@ WHERE "CLUES" IN (SELECT clues FROM unidades)                            -- MASB
   AND ("SEXO" IS NULL OR "SEXO" IN ('1', '2', '3', '9'))
   AND ("PROCED" IS NULL OR "PROCED" IN ('1', '2', '3', '4', '5', '9'))
   AND ("MOTEGRE" IS NULL OR "MOTEGRE" IN ('1', '2', '3', '4', '5', '6', '7', '9'))
-  AND ("VEZ" IS NULL OR "VEZ" IN ('1', '2', '9'));
+  AND ("VEZ" IS NULL OR "VEZ" IN ('1', '2', '9'))
+QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id, fecha_egreso ORDER BY linea) = 1
+)
+SELECT * EXCLUDE (linea, id, fecha_egreso) FROM aceptados WHERE clues IN (SELECT clues FROM unidades);
 
 -- SAEH/SINBA urgencias (URGENCIAS*.txt): pipe-delimited, Latin-1, lower-case header names,
 -- counted in the month of FECHAALTA. Hours and minutes are integers (99 = unknown is one).
+-- MASB_REGISTRO_DUPLICADO: one visit per ID and FECHAALTA, as for egresos.
 CREATE OR REPLACE TABLE urgencias AS
-SELECT "CLUES" AS clues, mes_de("FECHAALTA") AS periodo,
+WITH aceptados AS (
+SELECT linea, "ID" AS id, "FECHAALTA" AS fecha_alta, "CLUES" AS clues, mes_de("FECHAALTA") AS periodo,
        "FECHAINGRESO" AS ingreso, "HORAINIATE" AS hora, "MININIATE" AS minuto, "HORASESTANCIA" AS estancia
-FROM {{leer urgencias}}
-WHERE "CLUES" IN (SELECT clues FROM unidades)                            -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer urgencias}})
+WHERE "CLUES" IN (SELECT clues FROM clues_catalogo)                      -- MASB_CLAVE_DESCONOCIDA
   AND "FECHAALTA" IS NOT NULL                                             -- the period
   AND ("CVEEDAD" IS NULL OR "CVEEDAD" = '9'
        OR (try_cast("CVEEDAD" AS BIGINT) IN (2, 3, 4, 5) AND try_cast("EDAD" AS BIGINT) IS NOT NULL))
   AND ("SEXO" IS NULL OR "SEXO" IN ('1', '2', '3', '9'))                  -- MASB_CODIGO_NO_PERMITIDO
-  AND ("TIPOURGENCIA" IS NULL OR "TIPOURGENCIA" IN ('1', '2', '9'));
+  AND ("TIPOURGENCIA" IS NULL OR "TIPOURGENCIA" IN ('1', '2', '9'))
+QUALIFY id IS NULL OR row_number() OVER (PARTITION BY id, fecha_alta ORDER BY linea) = 1
+)
+SELECT * EXCLUDE (linea, id, fecha_alta) FROM aceptados WHERE clues IN (SELECT clues FROM unidades);   -- MASB_FUERA_DE_RED
 
 -- Recetas (recetas*.csv, layout ours): one row per prescription, month of FECHA_EMISION
 -- (dd/mm/aaaa). Every count is typed.
+-- MASB_REGISTRO_DUPLICADO: one prescription per folio of a unit.
 CREATE OR REPLACE TABLE recetas AS
-SELECT "CLUES" AS clues, mes_de("FECHA_EMISION") AS periodo,
+WITH aceptados AS (
+SELECT linea, "FOLIO_RECETA" AS folio, "CLUES" AS clues, mes_de("FECHA_EMISION") AS periodo,
        "CLAVES_PRESCRITAS" AS claves_prescritas, "CLAVES_SURTIDAS" AS claves_surtidas,
        CASE WHEN "EDAD_PACIENTE" <> 999 THEN "EDAD_PACIENTE" END AS edad_paciente,   -- 999 = not recorded
        "CLAVES_ANTIBIOTICO" AS claves_antibiotico, "CLAVES_ANTIPSICOTICO" AS claves_antipsicotico, "APEGO_GPC" AS apego_gpc,
        "PIEZAS_PRESCRITAS" AS piezas_prescritas, "PIEZAS_SURTIDAS" AS piezas_surtidas
-FROM {{leer recetas}}
-WHERE "CLUES" IN (SELECT clues FROM unidades)                            -- MASB_CLAVE_DESCONOCIDA / MASB_FUERA_DE_RED
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer recetas}})
+WHERE "CLUES" IN (SELECT clues FROM clues_catalogo)                      -- MASB_CLAVE_DESCONOCIDA
   AND "FECHA_EMISION" IS NOT NULL                                         -- the period
-  AND ("APEGO_GPC" IS NULL OR "APEGO_GPC" IN ('S', 'N', 'X'));           -- MASB_CODIGO_NO_PERMITIDO
+  AND ("APEGO_GPC" IS NULL OR "APEGO_GPC" IN ('S', 'N', 'X'))            -- MASB_CODIGO_NO_PERMITIDO
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1
+)
+SELECT * EXCLUDE (linea, folio) FROM aceptados WHERE clues IN (SELECT clues FROM unidades);   -- MASB_FUERA_DE_RED
 
 -- Listas de espera (lista_espera*.csv, layout ours): one row per request, month of
 -- FECHA_SOLICITUD; FECHA_ATENCION empty while still waiting.
 CREATE OR REPLACE TABLE lista_espera AS
-SELECT "CLUES" AS clues, "TIPO" AS tipo, "FECHA_SOLICITUD" AS fecha_solicitud, "FECHA_ATENCION" AS fecha_atencion,
+WITH aceptados AS (
+SELECT linea, "FOLIO" AS folio, "CLUES" AS clues, "TIPO" AS tipo, "FECHA_SOLICITUD" AS fecha_solicitud, "FECHA_ATENCION" AS fecha_atencion,
        mes_de("FECHA_SOLICITUD") AS periodo
-FROM {{leer lista_espera}}
-WHERE "CLUES" IN (SELECT clues FROM unidades)
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer lista_espera}})
+WHERE "CLUES" IN (SELECT clues FROM clues_catalogo)
   AND "FECHA_SOLICITUD" IS NOT NULL
-  AND ("TIPO" IS NULL OR "TIPO" IN ('CIRUGIA', 'CONSULTA'));
+  AND ("TIPO" IS NULL OR "TIPO" IN ('CIRUGIA', 'CONSULTA'))
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
+)
+SELECT * EXCLUDE (linea, folio) FROM aceptados WHERE clues IN (SELECT clues FROM unidades);
 
 -- Registro de cáncer (cancer*.csv, layout ours): one new case per row, month of diagnosis.
 CREATE OR REPLACE TABLE cancer AS
-SELECT "CLUES" AS clues, "CIE10" AS cie10, "ESTADIO" AS estadio, "FECHA_DIAGNOSTICO" AS fecha_diagnostico,
+WITH aceptados AS (
+SELECT linea, "FOLIO" AS folio, "CLUES" AS clues, "CIE10" AS cie10, "ESTADIO" AS estadio, "FECHA_DIAGNOSTICO" AS fecha_diagnostico,
        "FECHA_INICIO_TRATAMIENTO" AS fecha_inicio_tratamiento, mes_de("FECHA_DIAGNOSTICO") AS periodo, "EDAD" AS edad, cie_norm("CIE10") AS cie10_n
-FROM {{leer cancer}}
-WHERE "CLUES" IN (SELECT clues FROM unidades)
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer cancer}})
+WHERE "CLUES" IN (SELECT clues FROM clues_catalogo)
   AND "FECHA_DIAGNOSTICO" IS NOT NULL
   AND ("SEXO" IS NULL OR "SEXO" IN ('1', '2'))
-  AND ("ESTADIO" IS NULL OR "ESTADIO" IN ('I', 'II', 'III', 'IV', 'NE'));
+  AND ("ESTADIO" IS NULL OR "ESTADIO" IN ('I', 'II', 'III', 'IV', 'NE'))
+QUALIFY folio IS NULL OR row_number() OVER (PARTITION BY clues, folio ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
+)
+SELECT * EXCLUDE (linea, folio) FROM aceptados WHERE clues IN (SELECT clues FROM unidades);
 
 -- Brotes y desastres (eventos_emergencia*.csv, layout ours): one event per row, keyed by
 -- CLAVE_ENTIDAD (compared zero-padded), month of FECHA_INICIO.
 CREATE OR REPLACE TABLE eventos_emergencia AS
-SELECT lpad("CLAVE_ENTIDAD", 2, '0') AS entidad, "TIPO" AS tipo, "FECHA_INICIO" AS fecha_inicio, "FECHA_NOTIFICACION" AS fecha_notificacion,
+WITH aceptados AS (
+SELECT linea, "ID_EVENTO" AS id_evento, lpad("CLAVE_ENTIDAD", 2, '0') AS entidad, "TIPO" AS tipo, "FECHA_INICIO" AS fecha_inicio, "FECHA_NOTIFICACION" AS fecha_notificacion,
        "PERSONAS_AFECTADAS" AS personas_afectadas, "POBLACION_OBJETIVO_VACUNACION" AS poblacion_objetivo, "VACUNADOS" AS vacunados,
        mes_de("FECHA_INICIO") AS periodo, "FECHA_DETECCION" AS fecha_deteccion
-FROM {{leer eventos_emergencia}}
-WHERE lpad("CLAVE_ENTIDAD", 2, '0') IN (SELECT entidad FROM entidades)   -- MASB_CLAVE_DESCONOCIDA: entidad not in the hierarchy
+FROM (SELECT row_number() OVER () AS linea, * FROM {{leer eventos_emergencia}})
+-- MASB_CLAVE_DESCONOCIDA: not an entidad code (01-32); one without network units is out of scope, below
+WHERE regexp_full_match("CLAVE_ENTIDAD", '0?[1-9]|[12][0-9]|3[0-2]')
   AND "FECHA_INICIO" IS NOT NULL
-  AND ("TIPO" IS NULL OR "TIPO" IN ('BROTE', 'DESASTRE'));
+  AND ("TIPO" IS NULL OR "TIPO" IN ('BROTE', 'DESASTRE'))
+QUALIFY id_evento IS NULL OR row_number() OVER (PARTITION BY id_evento ORDER BY linea) = 1   -- MASB_REGISTRO_DUPLICADO
+)
+SELECT * EXCLUDE (linea, id_evento) FROM aceptados WHERE entidad IN (SELECT entidad FROM entidades);
 
 -- Vigilancia hospitalaria (vigilancia_hospitalaria*.csv, layout ours): cases per hospital,
 -- month (ANIO, MES) and event; a second row for the same CLUES, event and month is turned
@@ -300,7 +336,9 @@ SELECT "CLUES" AS clues, residencia_sinac("ENTIDADRESIDENCIA") AS entidad_reside
        -- not recorded (empty, 0, 9, 99): twins and triplets count once as a delivery.
        ("ORDENPRODUCTO" IS NULL OR "ORDENPRODUCTO" IN ('1', '01', '0', '00', '9', '99')) AS es_parto,
        "PESO" AS peso, "EDADGESTACIONAL" AS semanas
-FROM {{leer nacimientos}}
+-- MASB_REGISTRO_DUPLICADO: SINAC has no folio; a record that repeats another field by field,
+-- in this file or another, is the same birth, counted once (as in tests/reference).
+FROM (SELECT DISTINCT * FROM {{leer nacimientos}})
 WHERE "FECHANACIMIENTO" IS NOT NULL                                       -- the period
   AND ("TRIMESTREPRIMERCONSULTA" IS NULL OR "TRIMESTREPRIMERCONSULTA" IN ('0', '1', '2', '3', '8', '9')) -- MASB_CODIGO_NO_PERMITIDO
   AND ("RESOLUCIONEMBARAZO" IS NULL OR "RESOLUCIONEMBARAZO" IN ('0', '1', '2', '3', '8'))
@@ -325,7 +363,8 @@ SELECT residencia_inegi("ENT_RESID") AS entidad_residencia, "CAUSA_DEF" AS causa
             WHEN "EDAD" // 1000 = 4 AND "EDAD" % 1000 < 998 THEN "EDAD" % 1000 END AS edad_anios,
        make_date("ANIO_OCUR"::INT, "MES_OCURR"::INT, 1) AS periodo,
        "DIA_OCURR" AS dia, "DIA_NACIM" AS dia_n, "MES_NACIM" AS mes_n, "ANIO_NACIM" AS anio_n, cie_norm("CAUSA_DEF") AS causa_n
-FROM {{leer defunciones}}
+-- MASB_REGISTRO_DUPLICADO: the same record twice, in one yearly file or in two, is one death.
+FROM (SELECT DISTINCT * FROM {{leer defunciones}})
 WHERE "ANIO_OCUR" IS NOT NULL AND "ANIO_OCUR" <> 9999                     -- the period: a known year …
   AND "MES_OCURR" BETWEEN 1 AND 12                                        -- … and month (99 = unknown)
   AND ("EDAD" IS NULL OR "EDAD" = 0 OR "EDAD" BETWEEN 1000 AND 4999)      -- MASB_VALOR_INVALIDO
@@ -361,6 +400,7 @@ CREATE OR REPLACE TABLE indicadores (
 
 -- The terms: each indicator file defines a view `ind_<id>` (clues, entidad, numerador,
 -- denominador, filas): one row per unit (`clues` set) or per entidad (`clues` NULL, `entidad`
--- set, possibly NE). `filas` counts the source rows attached there in the window, whatever the
--- filters (NE is reported only where it has some). The runner unions them into the view
+-- set, possibly NE). `filas` counts the rows of dated sources attached there in the window,
+-- whatever the filters (the CLUES catalog's own row is not one): a closed unit without any is
+-- not reported (99_resultados.sql). The runner unions them into the view
 -- `terminos` (indicador, clues, entidad, numerador, denominador, filas) before 99_resultados.sql.

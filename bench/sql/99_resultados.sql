@@ -56,4 +56,9 @@ FROM sumas s
 JOIN indicadores i ON i.id = s.indicador
 CROSS JOIN ventana v
 WHERE NOT (s.nivel = 'entidad' AND s.entidad = 'NE' AND s.numerador = 0 AND s.denominador = 0)
+  -- A unit out of operation by the window's last month (FUERA DE OPERACION, with no closing
+  -- date or one on or before the last day of that month) is not reported without rows of its own.
+  AND NOT (s.nivel = 'clues' AND s.filas = 0 AND s.clues IN (
+        SELECT clues FROM unidades
+        WHERE estatus = 'FUERA DE OPERACION' AND (baja IS NULL OR baja < (v.fin + INTERVAL 1 MONTH)::DATE)))
 ORDER BY s.indicador, s.nivel_n, s.entidad, s.region, s.zona, s.clues;

@@ -29,6 +29,7 @@ const DESCRIPTIONS: Record<SchemaKind, Record<string, string>> = {
     decimales: "Decimales del valor (redondeo half-up, una sola vez).",
     sentido: "mayor_es_mejor | menor_es_mejor",
     meta: "Meta en la unidad del indicador (un porcentaje va de 0 a 100).",
+    sin_meta: "Por qué no hay meta: ninguna norma la fija, la de la norma es relativa a una línea base, o es un conteo que depende del tamaño de la red. Sin meta el semáforo dice «sin meta» salvo que --metas la fije.",
     umbrales: "Bandas del semáforo sobre el valor, semiabiertas (desde ≤ x < hasta), sin huecos ni traslapes.",
     alias: "Otros ids por los que se conoce el indicador.",
     fuente: "De dónde viene el indicador (documento, tabla, clave).",

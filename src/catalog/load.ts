@@ -71,6 +71,11 @@ export interface Aggregate {
 
 export type Term = { kind: "agregado"; name: string } | { kind: "expresion"; node: Node; names: string[] };
 
+/**
+ * One indicator of the catalog, checked and compiled: its id (the Tabla 1 key), its
+ * definition as written in YAML (`def`: nombre, unidad, meta, componentes…), the file it
+ * comes from, the aggregates it reads and its numerator and denominator over them.
+ */
 export interface Indicator {
   id: string;
   def: IndicadorDef;
@@ -91,6 +96,10 @@ export interface Indicator {
   noCalculable?: { motivo: string; fuentePosible?: string };
 }
 
+/**
+ * A loaded catalog (`loadCatalog`): the source schemas by name, the indicators in Tabla 1
+ * order, each indicator by id and by alias, and the SIS variable dictionaries by year.
+ */
 export interface Catalog {
   sources: Map<string, Source>;
   indicators: Indicator[];

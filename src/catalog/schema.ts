@@ -173,6 +173,13 @@ export const indicadorSchema = z
     decimales: z.number().int().min(0).max(6).default(1),
     sentido: z.enum(["mayor_es_mejor", "menor_es_mejor"]),
     meta: z.number().optional(),
+    /**
+     * Why the indicator has no `meta`: no norm sets one, or the norm's target is relative to a
+     * baseline ("reduce by a third from 2015") or a count that depends on the size of the
+     * network. Its results score `sin_meta` unless `--metas` sets a target; `masb list` shows
+     * the reason. An indicator has a `meta` (citing its norm in `metodo` or `nota`) or a `sin_meta`.
+     */
+    sin_meta: z.string().min(1).optional(),
     umbrales: umbralesSchema.optional(),
     /** Weight of the indicator in the composite indices (componente, fase, dimensión); 1 when absent. */
     peso: z.number().positive().optional(),
@@ -204,6 +211,9 @@ export const indicadorSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.meta !== undefined && d.sin_meta !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["sin_meta"], message: "un indicador con 'meta' no lleva 'sin_meta': quite uno de los dos" });
+    }
     if (d.no_calculable) {
       for (const field of ["numerador", "denominador", "agregados", "calculo"] as const) {
         if (d[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `un indicador con 'no_calculable' no lleva '${field}': no hay de dónde calcularlo` });

@@ -94,7 +94,7 @@ function finish(result: BuildResult, empty: boolean, where: string): Validation 
     problems.unshift({
       code: "MASB_CATALOGO_VACIO", severity: "error", file: where,
       message: `no hay archivos de catálogo (.yaml) en '${where}'`,
-      hint: "indique el directorio que contiene los indicadores y sources/, por ejemplo: masb validate indicators",
+      hint: "indique la carpeta que contiene los indicadores (.yaml) y sources/",
     });
   }
   return { problems, catalog: result.catalog };

@@ -96,6 +96,66 @@ const UNCLOSED: Record<string, string> = {
 };
 
 /**
+ * The `yaml` package's messages, in Spanish: the specific ones by their English text, the rest
+ * by their code (the package's codes are stable; its texts are not part of its contract, so
+ * every code has a Spanish fallback and no English reaches the user).
+ */
+const YAML_TEXTS: [RegExp, string][] = [
+  [/^Map keys must be unique/, "esta clave ya está en el mismo mapa; cada clave va una sola vez"],
+  [/^All mapping items must start at the same column/, "las claves de este mapa no empiezan en la misma columna que las de arriba"],
+  [/^All sequence items must start at the same column/, "los elementos de la lista ('- ') no empiezan en la misma columna"],
+  [/^Block scalar/, "las líneas de un texto de varias líneas (| o >) deben tener más sangría que su clave"],
+  [/^Implicit keys (of flow sequence pairs )?need to be on a single line/, "una clave ocupa más de una línea"],
+  [/^Implicit map keys need to be followed by map values/, "a la clave le falta ':' y su valor"],
+  [/^Nested mappings are not allowed in compact mappings/, "un mapa dentro de otro en la misma línea: ponga cada clave en su línea, con sangría"],
+  [/^A block sequence may not be used as an implicit map key/, "una lista no puede ser una clave"],
+  [/^Tabs are not allowed as indentation/, "la sangría tiene tabuladores: use espacios"],
+  [/^Comments must be separated/, "el comentario (#) debe ir separado del valor por un espacio"],
+  [/^Missing , or : between flow/, "faltan ',' o ':' entre los elementos entre corchetes o llaves"],
+  [/^Missing , between flow/, "falta ',' entre los elementos entre corchetes o llaves"],
+  [/^Missing space after : in flow/, "falta un espacio después de ':'"],
+  [/^Plain value cannot start with/, "un valor sin comillas no puede empezar con ese carácter: póngalo entre comillas"],
+  [/^Invalid escape sequence/, "una secuencia con '\\' entre comillas dobles que no existe: use comillas simples"],
+  [/^Sequence item without - indicator/, "un elemento de la lista sin '- '"],
+  [/^Block collections are not allowed within flow collections/, "una lista o un mapa con sangría dentro de corchetes o llaves"],
+  [/^Unexpected , in flow/, "una coma de más entre corchetes o llaves"],
+  [/^Unexpected empty item in flow/, "un elemento vacío entre corchetes o llaves (dos comas seguidas)"],
+  [/^Unexpected flow-(seq|map)-end/, "un corchete o una llave que cierra sin haber abierto"],
+];
+
+const YAML_CODES: Record<string, string> = {
+  ALIAS_PROPS: "un alias (*nombre) no puede llevar ancla ni etiqueta",
+  BAD_ALIAS: "un alias (*nombre) o un ancla (&nombre) mal escritos",
+  BAD_COLLECTION_TYPE: "una etiqueta (!…) de otro tipo que su valor",
+  BAD_DIRECTIVE: "una directiva YAML (%) inválida",
+  BAD_DQ_ESCAPE: "una secuencia con '\\' entre comillas dobles que no existe: use comillas simples",
+  BAD_INDENT: "la sangría de esta línea no corresponde con la de las líneas de arriba",
+  BAD_PROP_ORDER: "un ancla (&) o una etiqueta (!) fuera de lugar",
+  BAD_SCALAR_START: "un valor sin comillas no puede empezar con ese carácter: póngalo entre comillas",
+  BLOCK_AS_IMPLICIT_KEY: "una lista o un mapa no puede ser una clave",
+  BLOCK_IN_FLOW: "una lista o un mapa con sangría dentro de corchetes o llaves",
+  DUPLICATE_KEY: "esta clave ya está en el mismo mapa; cada clave va una sola vez",
+  IMPOSSIBLE: "una estructura que no se puede leer",
+  KEY_OVER_1024_CHARS: "una clave de más de 1 024 caracteres",
+  MISSING_CHAR: "falta un carácter: ':' después de una clave, ',' entre elementos, o la comilla o el corchete que cierra",
+  MULTILINE_IMPLICIT_KEY: "una clave ocupa más de una línea",
+  MULTIPLE_ANCHORS: "más de un ancla (&nombre) en el mismo valor",
+  MULTIPLE_DOCS: "más de un documento (---) en el archivo",
+  MULTIPLE_TAGS: "más de una etiqueta (!…) en el mismo valor",
+  NON_STRING_KEY: "una clave que no es texto",
+  RESOURCE_EXHAUSTION: "el archivo anida o repite demasiado para leerlo",
+  TAB_AS_INDENT: "la sangría tiene tabuladores: use espacios",
+  TAG_RESOLVE_FAILED: "una etiqueta (!…) desconocida, o un valor que no es de su tipo",
+  UNEXPECTED_TOKEN: "algo inesperado en esta línea: un carácter, una coma o un corchete de más",
+};
+
+/** A message of the `yaml` package in Spanish (never its English). */
+export function yamlMessage(err: Pick<YAMLError, "code" | "message">): string {
+  const english = err.message.split("\n")[0];
+  return YAML_TEXTS.find(([re]) => re.test(english))?.[1] ?? YAML_CODES[err.code] ?? "el archivo no es YAML válido";
+}
+
+/**
  * The `yaml` package reports some mistakes where it noticed them, not where they are: an
  * unclosed `[` at the start of the next key, an over-indented line at the value of the line
  * above it. This puts each at the line to fix, in Spanish, with the package's words after.
@@ -115,7 +175,7 @@ function syntaxProblems(file: CatalogText, lines: LineCounter, errors: YAMLError
   for (const err of errors) {
     const english = err.message.split("\n")[0];
     let offset = err.pos[0];
-    let message = `YAML inválido: ${english}`;
+    let message = `YAML inválido: ${yamlMessage(err)}`;
     let why = hint;
     if (err.code === "BLOCK_AS_IMPLICIT_KEY" && multiline.has(err.pos[0])) continue; // said by the multi-line key below
     const flow = err.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(english);
@@ -125,21 +185,21 @@ function syntaxProblems(file: CatalogText, lines: LineCounter, errors: YAMLError
       const open = unclosed.filter((u) => u.what === wanted && u.offset < err.pos[0]).pop();
       if (open) {
         offset = open.offset;
-        message = `YAML inválido: ${UNCLOSED[wanted]} (${english})`;
+        message = `YAML inválido: ${UNCLOSED[wanted]}`;
         why = wanted === "[" || wanted === "{" ? `cierre la lista con '${wanted === "[" ? "]" : "}"}' en la misma línea` : "cierre el texto con la misma comilla con que abre";
       }
     } else if (err.code === "MULTILINE_IMPLICIT_KEY") {
       const start = err.pos[0];
       if (firstNonBlank(lineStart(start)) === start) {
         // The key begins its line: that line lacks the ':' after its key.
-        message = `YAML inválido: a esta línea le falta ':' después de la clave (${english})`;
+        message = "YAML inválido: a esta línea le falta ':' después de la clave";
         why = "escriba 'clave: valor'; si es la continuación de la línea de arriba, póngala entre comillas";
       } else {
         // The key began as the value of the line above: the next line has more indentation than it may.
         const next = text.indexOf("\n", start);
         if (next >= 0 && next < err.pos[1]) {
           offset = firstNonBlank(next + 1);
-          message = `YAML inválido: esta línea tiene más sangría que la clave de arriba, que ya tiene valor (${english})`;
+          message = "YAML inválido: esta línea tiene más sangría que la clave de arriba, que ya tiene valor";
           why = "alinee la clave con las de arriba; si es la continuación del valor anterior, póngalo entre comillas";
         }
       }

@@ -1,28 +1,15 @@
+import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import type { Catalog } from "../catalog/load.js";
-import type { FileReport } from "../engine/compute.js";
-import { NIVELES, type Nivel } from "../catalog/schema.js";
-import { CatalogError, formatPosition, type Problem } from "../errors.js";
-import type { FileProblem } from "../sources/reader.js";
-import { readCatalog } from "../node/catalog.js";
-import { outputTargetProblem } from "../node/files.js";
+import { CatalogError, validateCatalog, type Catalog, type Problem } from "../index.js";
+import { formatPosition, inputFolderProblem, NIVELES, outputTargetProblem, type FileProblem, type FileReport, type Nivel } from "../internal.js";
+import { orList, UsageError } from "./program.js";
+
+export { UsageError } from "./program.js";
 
 /** Exit codes: 0 success, 1 validation or data errors, 2 usage. */
 export const EXIT = { ok: 0, datos: 1, uso: 2 } as const;
-
-/**
- * A usage problem found by a command after commander parsed the arguments (exit 2). With a
- * `code`, it prints as `error [code] message`; without, as the older `error de uso: message`.
- */
-export class UsageError extends Error {
-  readonly code?: string;
-  constructor(message: string, code?: string) {
-    super(message);
-    if (code !== undefined) this.code = code;
-  }
-}
 
 /**
  * Refuses, before anything is read, an output file whose folder does not exist or which is a
@@ -32,8 +19,23 @@ export async function checkOutputTargets(targets: [option: string, path: string 
   for (const [option, path] of targets) {
     if (!path) continue;
     const problem = await outputTargetProblem(path);
-    if (problem) throw new UsageError(`${option} ${path}: ${problem.message}`, problem.code);
+    if (problem) throw new UsageError(problem.code, `${option} ${path}: ${problem.message}`);
   }
+}
+
+/** Refuses, before anything is read, an extract or catalog folder that does not exist or is a file. */
+export async function checkInputFolder(path: string | undefined, what: "extracto" | "catalogo"): Promise<void> {
+  if (path === undefined) return;
+  const problem = await inputFolderProblem(path, what);
+  if (problem) throw new UsageError(problem.code, problem.message, problem.hint);
+}
+
+/** Refuses, before anything is read, a `--metas` file that does not exist or is a folder. */
+export async function checkMetasFile(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new UsageError("MASB_METAS_NO_EXISTE", `no existe el archivo de metas '${path}'`, "revise la ruta del archivo CSV de metas");
+  if (info.isDirectory()) throw new UsageError("MASB_METAS_NO_EXISTE", `'${path}' es una carpeta, no el archivo de metas`, "indique el archivo CSV de metas que está dentro de ella");
 }
 
 export interface Io {
@@ -58,8 +60,19 @@ export function printProblems(io: Io, problems: readonly Problem[]): void {
   for (const p of problems) {
     const where = formatPosition(p);
     io.stderr.write(`${p.severity === "error" ? "error" : "aviso"} [${p.code}] ${where ? `${where}: ` : ""}${p.message}\n`);
-    if (p.hint) io.stderr.write(`    ${p.hint}\n`);
+    const hint = p.hint ?? cliHint(p.code, p.value);
+    if (hint) io.stderr.write(`    ${hint}\n`);
   }
+}
+
+/**
+ * What to do, in the CLI's words, for problems the library reports without naming a flag
+ * (its messages never do): the option to write, with the value it suggests.
+ */
+export function cliHint(code: string, value: string | undefined): string | undefined {
+  if (code === "MASB_PERIODO_SIN_DATOS" && value) return `para el último mes con datos: --period ${value}`;
+  if (code === "MASB_SIN_PERIODO") return "indique el periodo con --period AAAA-MM, por ejemplo --period 2024-03";
+  return undefined;
 }
 
 /** A problem of a file of the extract as a `Problem`: a fatal one is an error, the others warnings. */
@@ -67,9 +80,10 @@ export const fileProblem = (p: FileProblem): Problem => ({
   code: p.code, severity: p.fatal ? "error" : "aviso", file: p.file, line: p.line, message: p.message, ...(p.hint ? { hint: p.hint } : {}),
 });
 
-/** Loads the catalog, printing warnings; throws `CatalogError` (exit 1) when it has errors. */
+/** Loads the catalog, printing its warnings; throws `CatalogError` (exit 1) when it has errors. */
 export async function catalogOrExit(io: Io, dir: string | undefined): Promise<Catalog> {
-  const { catalog, problems } = await readCatalog(dir, { cache: catalogCacheDir() });
+  await checkInputFolder(dir, "catalogo");
+  const { catalog, problems } = await validateCatalog(dir, { cache: catalogCacheDir() });
   if (problems.some((p) => p.severity === "error")) throw new CatalogError(problems);
   printProblems(io, problems);
   return catalog;
@@ -79,7 +93,7 @@ export function parseLevels(text: string | undefined): Nivel[] | undefined {
   if (!text) return undefined;
   const levels = text.split(",").map((s) => s.trim()).filter(Boolean);
   const bad = levels.filter((l) => !(NIVELES as readonly string[]).includes(l));
-  if (bad.length) throw new UsageError(`--by: nivel desconocido '${bad.join(", ")}'; use ${NIVELES.join(", ")}`);
+  if (bad.length) throw new UsageError("MASB_USO_VALOR_INVALIDO", `--by: nivel desconocido '${bad.join(", ")}'; use ${orList([...NIVELES])}, separados por coma`);
   return levels as Nivel[];
 }
 
@@ -93,9 +107,8 @@ export function fileSummary(r: FileReport): string {
   return outside.length ? `${line}  fuera de alcance: ${outside.map(([u, n]) => `${u} ${fmtInt(n)}`).join(", ")}` : line;
 }
 
-
 /**
- * Where the CLI keeps built catalogs (see `readCatalog`'s `cache`): `$MASB_CACHE` when set
+ * Where the CLI keeps built catalogs (see `loadCatalog`'s `cache`): `$MASB_CACHE` when set
  * (`0` or empty turns the cache off), else `$XDG_CACHE_HOME/masb`, else `~/.cache/masb`.
  */
 export function catalogCacheDir(): string | undefined {

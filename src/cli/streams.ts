@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
-import { MasbError } from "../errors.js";
-import { writeError } from "../node/files.js";
+import { MasbError } from "../index.js";
+import { writeError } from "../internal.js";
 
 /**
  * The reader of standard output went away (`masb list | head -3`). Not an error: the run

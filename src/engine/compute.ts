@@ -1,10 +1,13 @@
-import type { Catalog, Indicator } from "../catalog/load.js";
+/**
+ * The evaluation stage: from the partial sums of one pass (`ingest`) to each indicator's
+ * numerator, denominator, value and status at every org unit, for a period. It knows windows,
+ * periods and methods; it knows nothing of targets, logro or semáforo, which scoring
+ * (src/scoring/rows.ts) adds to what this stage hands over.
+ */
+import type { Indicator } from "../catalog/load.js";
 import { METODOS, NIVELES, type Nivel, type Ventana } from "../catalog/schema.js";
-import { MasbError, type Aviso } from "../errors.js";
-import { ENTIDAD_NO_ESPECIFICADA, Hierarchy } from "../hierarchy/index.js";
-import { overrideFor, type Metas } from "../scoring/metas.js";
-import { scorer, type ScoreOverride, type Semaforo } from "../scoring/score.js";
-import { windowCovered } from "../scoring/trend.js";
+import { MasbError } from "../errors.js";
+import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type OrgNode } from "../hierarchy/index.js";
 import {
   aggregateRatio, boundText, bucketsFor, stockRatio, stockView, type StockView, indicatorValue, intervalFor, unstableTest, methodValue, observedWindow, termsAt, termText, toDecimal,
   type Dec, type Exact, type MethodOutcome,
@@ -13,8 +16,8 @@ import { differenceText, fixedText, type Ratio } from "./exact.js";
 import type { Slot } from "./plan.js";
 import type { Bucket, SourceStore } from "./store.js";
 import { variablesReport } from "./variables.js";
-import { checkPeriod, monthLabel, parseMonth, windowFor, type Window } from "./periods.js";
-import { closedUnitsWithoutRows, evaluationAvisos, flowSourcesWithoutData } from "./coverage.js";
+import { parseMonth, windowFor, type Window } from "./periods.js";
+import { closedUnitsWithoutRows, evaluationAvisos, flowSourcesWithoutData, windowCovered } from "./coverage.js";
 import {
   grainOf, ingest, selectIndicators,
   type Extract, type FileReport, type FileRunner, type IngestOptions, type Ingested, type ProgressEvent, type SourceInput, type TraceEntry,
@@ -28,44 +31,32 @@ export type Estado = "ok" | "sin_denominador" | "sin_datos" | "incompleto" | "in
 /** Methods of `calculo` the engine computes; others leave the status `metodo_pendiente`. */
 export const IMPLEMENTED_METHODS = new Set<string>(METODOS);
 
-/** One result row, long format, in the column order of DESIGN.md. */
-export interface ResultRow {
+/**
+ * What evaluation hands to scoring for one org unit: numerator, denominator, value and status,
+ * and the columns the options add. Handed to a callback and reused for the next unit (copy
+ * what you keep), as a reader hands its rows.
+ */
+export interface Evaluation {
+  node: OrgNode;
+  /** Label of the window: `2024-03`, `2024-01/2024-03`. */
   periodo: string;
-  nivel: Nivel;
-  entidad: string;
-  region: string;
-  zona: string;
-  clues: string;
-  indicador: string;
-  nombre: string;
-  unidad: string;
   numerador: string | null;
   denominador: string | null;
+  /** Rounded to the indicator's decimals, as text; null without a value (or suppressed). */
   valor: string | null;
-  meta: string | null;
-  logro: string | null;
-  semaforo: Semaforo;
   estado: Estado;
-  /** Only with `tendencia`: the window ending one month earlier (see `TREND_COLUMNS`). */
+  /** The value as an exact ratio, when at hand, so that scoring need not parse `valor`. */
+  exact: Ratio | undefined;
+  /** With `tendencia`: the window ending one month earlier, its value, and the difference. */
   periodo_anterior?: string;
-  /** Only with `tendencia`: the value of that window; null when it has none or the extract does not cover it. */
   valor_anterior?: string | null;
-  /** Only with `tendencia`: valor − valor_anterior, exact, to the indicator's decimals. */
   cambio?: string | null;
-  /** Only on directly standardised indicators: the crude rate over the same age groups, beside the standardised `valor`. */
-  valor_crudo?: string | null;
-  /** Only with `intervalos`: confidence bounds of `valor`, rounded like it; null where no interval applies. */
+  /** The crude rate beside a directly standardised value; null for every other indicator. */
+  valor_crudo: string | null;
+  /** With `intervalos`: confidence bounds of the value; null where no interval applies. */
   ic_inferior?: string | null;
   ic_superior?: string | null;
 }
-
-/** Columns after DESIGN.md's 16 that a row may carry: the crude rate of a standardised indicator and the confidence bounds. */
-export const METHOD_COLUMNS = ["valor_crudo", "ic_inferior", "ic_superior"] as const;
-
-export const RESULT_COLUMNS: (keyof ResultRow)[] = [
-  "periodo", "nivel", "entidad", "region", "zona", "clues", "indicador", "nombre", "unidad",
-  "numerador", "denominador", "valor", "meta", "logro", "semaforo", "estado",
-];
 
 /** Which results to produce from what was read. */
 export interface EvaluateOptions {
@@ -75,8 +66,6 @@ export interface EvaluateOptions {
   ventana?: Ventana;
   /** Levels to emit; `nacional` is always emitted. */
   by?: Nivel[];
-  /** Per-run targets and bands by org unit (`parseMetas`), over the YAML's `meta` and `umbrales`. */
-  metas?: Metas;
   /** Add `periodo_anterior`, `valor_anterior` and `cambio` to every row (the window ending one month earlier). */
   tendencia?: boolean;
   /** Add `ic_inferior` and `ic_superior` to every row: true for 95 % bounds, or the level (0.9, 0.99). */
@@ -85,61 +74,16 @@ export interface EvaluateOptions {
   suprimir?: boolean;
 }
 
-export type ComputeOptions = IngestOptions & EvaluateOptions;
-
-export interface ComputeResult extends Ingested {
-  period: string;
-  rows: ResultRow[];
-  /**
-   * Every warning of the run, in order: listing the extract (a directory), the pass
-   * (`Ingested.avisos`) and the evaluation at the period (`evaluationAvisos`).
-   */
-  avisos: Aviso[];
-}
-
 /**
- * Computes the selected indicators over an extract: reads each needed source once, as a
- * stream, accumulates unit-level partial numerators and denominators, rolls them up the
- * hierarchy by summing, and evaluates every indicator at every level for the period.
- * Never prints and never exits: problems come back in the result or as a `MasbError`.
+ * Evaluates one indicator at every requested level for the period, handing each org unit's
+ * evaluation to `emit` (one object, reused) in the order of the hierarchy.
  */
-export async function compute(catalog: Catalog, extract: Extract, options: ComputeOptions = {}): Promise<ComputeResult> {
-  checkPeriod(options.period); // before reading: a bad period must not cost a whole pass
-  const ingested = await ingest(catalog, extract, options);
-  return { ...ingested, ...evaluate(ingested, options), avisos: [...ingested.avisos, ...evaluationAvisos(ingested, options)] };
-}
-
-/** Evaluates every selected indicator at every requested level for the period, from the partial sums. */
-export function evaluate(ingested: Ingested, options: EvaluateOptions = {}): { period: string; rows: ResultRow[] } {
-  const end = resolvePeriod(ingested, options.period);
-  const rows: ResultRow[] = [];
-  for (const batch of evaluateEach(ingested, options)) for (const r of batch) rows.push(r);
-  return { period: monthLabel(end), rows };
-}
-
-/**
- * The rows `evaluate` returns, one indicator at a time and in the same order: writers that
- * stream (the CLI's CSV and NDJSON) hold one indicator's rows in memory, not a national
- * result of millions of rows.
- */
-export function* evaluateEach(ingested: Ingested, options: EvaluateOptions = {}): Generator<ResultRow[]> {
-  for (const ind of ingested.indicators) {
-    const rows: ResultRow[] = [];
-    eachResult(ingested, ind, options, (r) => rows.push(r));
-    yield rows;
-  }
-}
-
-/**
- * The rows of one indicator, handed to `emit` one by one as they are computed, in the order of
- * `evaluateEach` (which collects them): for a caller that wants one indicator without the others.
- */
-export function eachResult(ingested: Ingested, ind: Indicator, options: EvaluateOptions, emit: (row: ResultRow) => void): void {
+export function eachEvaluation(ingested: Ingested, ind: Indicator, options: EvaluateOptions, emit: (e: Evaluation) => void): void {
   const end = resolvePeriod(ingested, options.period);
   const levels = new Set<Nivel>(["nacional", ...(options.by ?? NIVELES)]);
   const w = windowFor(end, options.ventana ?? ind.def.ventana);
   const previous = options.tendencia ? windowFor(end - 1, options.ventana ?? ind.def.ventana) : undefined;
-  evaluateIndicator(ind, ingested, w, levels, emit, options.metas, previous, options);
+  evaluateIndicator(ind, ingested, w, levels, emit, previous, options);
 }
 
 /** The month the windows end at: the requested one, or the latest with data. */
@@ -149,7 +93,7 @@ export function resolvePeriod(ingested: Pick<Ingested, "latestMonth">, period: s
     if (p === null) throw new MasbError("MASB_PERIODO_INVALIDO", `periodo '${period}' inválido: use AAAA-MM, por ejemplo 2024-03`, { value: period });
     return p;
   }
-  if (ingested.latestMonth < 0) throw new MasbError("MASB_SIN_PERIODO", "el extracto no tiene datos mensuales de los que tomar el periodo; indique --period AAAA-MM");
+  if (ingested.latestMonth < 0) throw new MasbError("MASB_SIN_PERIODO", "el extracto no tiene datos mensuales de los que tomar el periodo; indique el periodo (AAAA-MM)");
   return ingested.latestMonth;
 }
 
@@ -162,11 +106,9 @@ interface Part {
   view: StockView | null;
 }
 
-const NO_OVERRIDE: ScoreOverride = Object.freeze({});
-
 function evaluateIndicator(
-  ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, emit: (row: ResultRow) => void, metas?: Metas, previous?: Window,
-  { intervalos, suprimir }: Pick<EvaluateOptions, "intervalos" | "suprimir"> = {},
+  ind: Indicator, ingested: Ingested, w: Window, levels: Set<Nivel>, emit: (e: Evaluation) => void, previous: Window | undefined,
+  { intervalos, suprimir }: Pick<EvaluateOptions, "intervalos" | "suprimir">,
 ): void {
   const { plan, stores, hierarchy: h, missingSources, catalog } = ingested;
   const slots = plan.slotOf.get(ind)!;
@@ -192,7 +134,7 @@ function evaluateIndicator(
   });
   const keysOf = keysFor(w);
   // The trend compares with the window ending a month earlier, only where the extract covers it.
-  const keysBefore = previous && windowCovered(ind, catalog, stores, previous) ? keysFor(previous) : null;
+  const keysBefore = previous && windowCovered(ind, ingested, previous) ? keysFor(previous) : null;
   const monthly = ind.sources.filter((s) => ingested.reports.has(s)).map((s) => ingested.reports.get(s)!);
   const missingReports = incompleteUnits(h, monthly, w);
   // Not computable from the declared sources (`no_calculable`) is handled like a pending method: no value, its own status.
@@ -239,14 +181,14 @@ function evaluateIndicator(
     }
     return { attached, num, den, valor, method, partial, exact };
   };
-  const score = scorer(ind.def);
-  const metaText = ind.def.meta === undefined || ind.def.meta === null ? null : String(ind.def.meta);
   const unstable = unstableTest(ind);
+  const standardised = ind.metodo?.metodo === "estandarizacion_directa";
+  const out: Evaluation = { node: h.nodes[0], periodo: w.label, numerador: null, denominador: null, valor: null, estado: "ok", exact: undefined, valor_crudo: null };
   for (const node of h.nodes) {
     if (!levels.has(node.nivel) || NIVELES.indexOf(node.nivel) > finest || closed?.has(node.index)) continue;
     const { attached, num, den, valor: computed, method, partial, exact } = valueAt(node.index, w, keysOf);
     if (node.key === ENTIDAD_NO_ESPECIFICADA && attached === 0) continue;
-    let estado: ResultRow["estado"];
+    let estado: Estado;
     if (ind.noCalculable) estado = "no_calculable";
     else if (pending) estado = "metodo_pendiente";
     else if (sinDatos) estado = "sin_datos";
@@ -256,29 +198,25 @@ function evaluateIndicator(
     // Small numbers: with `suprimir`, an unreliable value is not shown at all.
     const hidden = Boolean(suprimir) && (estado === "inestable" || (estado === "incompleto" && unstable(num, den)));
     const valor = hidden ? null : computed;
-    const valorText = valor;
-    const override = metas ? overrideFor(metas, ind.id, node) : NO_OVERRIDE;
-    const scored = score(valorText, override, hidden ? undefined : exact);
-    const meta = override.meta !== undefined ? override.meta : ind.def.meta;
-    const row: ResultRow = {
-      periodo: w.label, nivel: node.nivel, entidad: node.entidad, region: node.region, zona: node.zona, clues: node.clues,
-      indicador: ind.id, nombre: ind.def.nombre, unidad: ind.def.unidad,
-      numerador: num === null ? null : termText(num), denominador: den === null ? null : termText(den),
-      valor: valorText, meta: meta === undefined || meta === null ? null : meta === ind.def.meta ? metaText : String(meta), logro: scored.logro, semaforo: scored.semaforo, estado,
-    };
-    if (ind.metodo?.metodo === "estandarizacion_directa") row.valor_crudo = hidden || !method?.crudo ? null : method.crudo.toFixed(ind.def.decimales);
-    if (intervalos) {
-      const ic = valor === null ? null : method ? method.ic : intervalFor(ind, num, den, w, level);
-      row.ic_inferior = ic ? boundText(ind, ic.lower) : null;
-      row.ic_superior = ic ? boundText(ind, ic.upper) : null;
-    }
+    out.node = node;
+    out.numerador = num === null ? null : termText(num);
+    out.denominador = den === null ? null : termText(den);
+    out.valor = valor;
+    out.estado = estado;
+    out.exact = hidden ? undefined : exact;
     if (previous) {
       const before = keysBefore ? valueAt(node.index, previous, keysBefore).valor : null;
-      row.periodo_anterior = previous.label;
-      row.valor_anterior = before;
-      row.cambio = before === null || valor === null ? null : differenceText(valor, before, ind.def.decimales);
+      out.periodo_anterior = previous.label;
+      out.valor_anterior = before;
+      out.cambio = before === null || valor === null ? null : differenceText(valor, before, ind.def.decimales);
     }
-    emit(row);
+    out.valor_crudo = standardised && !hidden && method?.crudo ? method.crudo.toFixed(ind.def.decimales) : null;
+    if (intervalos) {
+      const ic = valor === null ? null : method ? method.ic : intervalFor(ind, num, den, w, level);
+      out.ic_inferior = ic ? boundText(ind, ic.lower) : null;
+      out.ic_superior = ic ? boundText(ind, ic.upper) : null;
+    }
+    emit(out);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Indicator } from "../catalog/load.js";
+import type { Indicator, Source } from "../catalog/load.js";
 import type { Ventana } from "../catalog/schema.js";
 import { aviso, type Aviso } from "../errors.js";
 import { listed } from "./avisos.js";
@@ -78,6 +78,38 @@ function hasOwnRows(ind: Indicator, ingested: Pick<Ingested, "catalog" | "stores
   return false;
 }
 
+const isMonthly = (s: Source) => Boolean(s.def.periodo && (s.def.periodo.fecha || s.def.periodo.mes));
+
+/**
+ * Whether the extract holds the data a window needs for a value that can be compared with
+ * another (the trend, the tablero's series): every monthly source the indicator sums over
+ * months has rows (anywhere in the extract) in every month of the window. A window before the
+ * extract starts would otherwise read as zero consultas or zero births, and its "change" would
+ * be an artefact. Stocks (`periodo: ultimo`), yearly and undated sources are not held to it.
+ */
+export function windowCovered(ind: Indicator, ingested: Pick<Ingested, "catalog" | "stores">, w: Window): boolean {
+  for (const agg of Object.values(ind.aggregates)) {
+    if (agg.periodo !== "suma") continue;
+    const source = ingested.catalog.sources.get(agg.source);
+    const store = ingested.stores.get(agg.source);
+    if (!source || !isMonthly(source)) continue;
+    if (!store) return false;
+    for (let m = w.start; m <= w.end; m++) if (!store.buckets.has(m)) return false;
+  }
+  return true;
+}
+
+/** Month indices with rows in some monthly source of the extract, ascending. */
+export function monthsWithData(ingested: Pick<Ingested, "catalog" | "stores">): MonthIndex[] {
+  const months = new Set<number>();
+  for (const [name, store] of ingested.stores) {
+    const source = ingested.catalog.sources.get(name);
+    if (!source || !isMonthly(source)) continue;
+    for (const [m, b] of store.buckets) if (b.rows.length && b.rows[0] > 0) months.add(m);
+  }
+  return [...months].sort((a, b) => a - b);
+}
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** The latest period with rows of a store, as a label (`2024-03`, or `2024` for a yearly source). */
@@ -101,11 +133,14 @@ export function evaluationAvisos(ingested: Ingested, options: { period?: string;
   const latest = ingested.latestMonth;
   if (options.period && latest >= 0 && end > latest) {
     const last = monthLabel(latest);
-    avisos.push(aviso(
-      "MASB_PERIODO_SIN_DATOS",
-      `el periodo ${options.period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo cuya ventana no tiene datos salen sin_datos, `
-        + `y los de existencias (camas, población, personal) repiten los últimos valores; use --period ${last} o un extracto que llegue a ${options.period}`,
-    ));
+    avisos.push({
+      ...aviso(
+        "MASB_PERIODO_SIN_DATOS",
+        `el periodo ${options.period} es posterior al último mes con datos del extracto (${last}): los indicadores de flujo cuya ventana no tiene datos salen sin_datos, `
+          + `y los de existencias (camas, población, personal) repiten los últimos valores; evalúe el periodo ${last} o use un extracto que llegue a ${options.period}`,
+      ),
+      value: last, // the month with data to ask for instead
+    });
   }
   const bySource = new Map<string, { ids: string[]; windows: Set<string> }>();
   const omitted = new Set<string>();

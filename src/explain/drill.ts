@@ -1,12 +1,14 @@
 import type { Catalog, Indicator, Source, Term } from "../catalog/load.js";
 import type { Nivel } from "../catalog/schema.js";
-import { evaluate, ingest, resolvePeriod, type Extract, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
+import { ingest, resolvePeriod, type Extract, type FileReport, type Ingested } from "../engine/compute.js";
 import { aggregateRatio, bucketsFor, termBig, type Grain } from "../engine/evaluate.js";
 import { ratioText, toBig, type BigRatio } from "../engine/exact.js";
 import { checkPeriod, monthLabel, windowFor, type Window } from "../engine/periods.js";
 import { MasbError } from "../errors.js";
 import { formatExpr, type Node } from "../expr/index.js";
 import type { OrgNode } from "../hierarchy/index.js";
+import type { ResultRow } from "../scoring/rows.js";
+import { evaluate } from "../stages.js";
 import { describeAggregate, unitWords } from "./definition.js";
 
 /** An org unit as the user writes it: `GRIMB000377`, `12-Z01`, `12-R01`, `12`, `nacional`, or `zona:12-Z01`. */
@@ -257,7 +259,7 @@ export function formatDrillDown(d: DrillDown, extractName: string): string {
   if (!d.row) {
     const above = d.path.find((n) => n.nivel === ind.desdeNivel);
     out.push(`El indicador ${ind.id} se reporta desde el nivel ${ind.desdeNivel} hacia arriba: ${nodeShort(d.node)} no tiene resultado propio.`);
-    if (above) out.push(`Pida --unit ${above.key} (${nodeLabel(above)}).`);
+    if (above) out.push(`Vea el resultado de ${nodeLabel(above)} (clave ${above.key}).`);
     return `${out.join("\n")}\n`;
   } else {
     const r = d.row;
@@ -304,7 +306,7 @@ export function formatDrillDown(d: DrillDown, extractName: string): string {
   }
   if (d.rejected) {
     out.push("");
-    out.push(`${d.rejected} ${d.rejected === 1 ? "renglón" : "renglones"} del extracto se rechazaron y no cuentan; masb compute los detalla en el archivo de rechazos.`);
+    out.push(`${d.rejected} ${d.rejected === 1 ? "renglón" : "renglones"} del extracto se rechazaron y no cuentan; el archivo de rechazos de la corrida dice cuáles y por qué.`);
   }
   return `${out.join("\n")}\n`;
 }

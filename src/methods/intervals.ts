@@ -6,6 +6,7 @@
  */
 import { gammaQuantile, zFor } from "./distributions.js";
 
+/** A confidence interval: its lower and upper bounds, in the unit of the estimate. */
 export interface Interval {
   lower: number;
   upper: number;

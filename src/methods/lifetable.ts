@@ -15,6 +15,7 @@
  */
 import { widthOf, type AgeGroup } from "./groups.js";
 
+/** How `lifeTable` separates deaths within an age group (aᵢ) and where it starts (l₀). */
 export interface LifeTableOptions {
   /**
    * aᵢ of the first group when it starts at age 0. Default 0.1, the value ONS and PHE use for
@@ -26,9 +27,15 @@ export interface LifeTableOptions {
   naxInicial?: number;
   /** aᵢ of every other closed group: 0.5, deaths spread evenly over the interval. */
   nax?: number;
+  /** l₀, the people the table starts with (100 000 by default). */
   radix?: number;
 }
 
+/**
+ * One age group of an abridged life table (Chiang): the observed deaths and person-years, the
+ * death rate mᵢ, aᵢ, the probability of dying qᵢ, survivors lᵢ, deaths dᵢ, person-years lived
+ * Lᵢ and beyond Tᵢ, and the life expectancy eᵢ at its start age, with its variance.
+ */
 export interface LifeTableRow {
   group: AgeGroup;
   /** Start age xᵢ and width nᵢ (null for the open interval). */

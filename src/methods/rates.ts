@@ -5,6 +5,7 @@
 import { widthOf, type AgeGroup } from "./groups.js";
 import { fayFeuerCI, normalCI, type Interval } from "./intervals.js";
 
+/** A rate or probability and its confidence interval. */
 export interface Estimate {
   value: number;
   /** The interval at the requested level; null when it cannot be estimated. */

@@ -5,6 +5,7 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCatalog, type BuildResult, type Catalog } from "../catalog/load.js";
 import { CatalogError, MasbError } from "../errors.js";
+import { inputFolderProblem } from "./files.js";
 
 /** The catalog shipped with the package (`indicators/`). */
 export function defaultCatalogDir(): string {
@@ -41,11 +42,13 @@ export interface ReadCatalogOptions {
  * when the files are the same.
  */
 export async function readCatalog(dir: string = defaultCatalogDir(), options: ReadCatalogOptions = {}): Promise<BuildResult> {
+  const wrong = await inputFolderProblem(dir, "catalogo");
+  if (wrong) throw new MasbError(wrong.code, wrong.message, { value: dir, hint: wrong.hint });
   let paths: string[];
   try {
     paths = await yamlFiles(dir);
-  } catch {
-    throw new MasbError("MASB_CATALOGO_NO_EXISTE", `no existe el directorio del catálogo '${dir}'`, { file: dir });
+  } catch (e) {
+    throw new MasbError("MASB_CATALOGO_ILEGIBLE", `no se puede leer la carpeta del catálogo '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir });
   }
   const texts = await Promise.all(paths.map(async (p) => ({ path: p, text: await readFile(p, "utf8") })));
   if (!options.cache) return buildCatalog(texts);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Catalog } from "../catalog/load.js";
 import { aviso, MasbError, type Aviso } from "../errors.js";
 import type { Extract, SourceInput } from "../engine/compute.js";
+import { inputFolderProblem } from "./files.js";
 
 /**
  * Bytes read from a file at a time. The decoded text of a chunk this small is an ordinary
@@ -134,12 +135,13 @@ export const openCounter = { count: new Map<string, number>() };
  * matches its name. A file claimed by two sources is an error (the mapping is ambiguous).
  */
 export async function openExtract(dir: string, catalog: Catalog): Promise<ExtractListing> {
+  const wrong = await inputFolderProblem(dir, "extracto");
+  if (wrong) throw new MasbError(wrong.code, wrong.message, { value: dir, hint: wrong.hint });
   let names: string[];
   try {
-    if (!(await stat(dir)).isDirectory()) throw new Error();
     names = (await readdir(dir)).sort();
-  } catch {
-    throw new MasbError("MASB_EXTRACTO_NO_EXISTE", `no existe el directorio del extracto '${dir}'`, { file: dir });
+  } catch (e) {
+    throw new MasbError("MASB_EXTRACTO_ILEGIBLE", `no se puede leer la carpeta del extracto '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir });
   }
   const extract: Extract = new Map();
   const unmatched: string[] = [];

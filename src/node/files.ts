@@ -27,6 +27,33 @@ export async function outputTargetProblem(path: string): Promise<{ code: string;
   return null;
 }
 
+/**
+ * Why a folder given as input (the extract, the catalog) cannot be read as one: it does not
+ * exist, or it is a file (the extract is the folder that holds the files, not one of them).
+ * Null when it is a folder. `what` names it in the message: `del extracto`, `del catálogo`.
+ */
+export async function inputFolderProblem(path: string, what: "extracto" | "catalogo"): Promise<{ code: string; message: string; hint: string } | null> {
+  const name = what === "extracto" ? "del extracto" : "del catálogo";
+  const code = what === "extracto" ? "MASB_EXTRACTO" : "MASB_CATALOGO";
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return {
+      code: `${code}_NO_EXISTE`, message: `no existe la carpeta ${name} '${path}'`,
+      hint: what === "extracto" ? "revise la ruta: es la carpeta que contiene los archivos CSV del extracto" : "revise la ruta: es la carpeta que contiene los indicadores (.yaml) y sources/",
+    };
+  }
+  if (info.isDirectory()) return null;
+  const parent = dirname(path);
+  return {
+    code: `${code}_NO_ES_CARPETA`, message: `'${path}' es un archivo, no la carpeta ${name}`,
+    hint: what === "extracto"
+      ? `indique la carpeta que contiene los archivos del extracto (la de este archivo es '${parent}')`
+      : `indique la carpeta que contiene los indicadores y sources/ (la de este archivo es '${parent}')`,
+  };
+}
+
 /** A write that failed (no space, no permission, the file held open by another program), as a `MasbError`. */
 export function writeError(path: string, e: unknown): MasbError {
   const code = (e as NodeJS.ErrnoException)?.code;

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { eachResult, type EvaluateOptions, type ResultRow } from "../engine/compute.js";
+import { eachResult, type ResultOptions as EvaluateOptions, type ResultRow } from "../stages.js";
 import { streamWriter, type StreamWriter } from "../output/index.js";
 import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent, type TaskInput, type WorkerJob } from "../engine/ingest.js";
 import { MasbError } from "../errors.js";

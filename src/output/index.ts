@@ -1,7 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { MasbError } from "../errors.js";
-import { METHOD_COLUMNS, RESULT_COLUMNS, type ResultRow } from "../engine/compute.js";
-import { TREND_COLUMNS } from "../scoring/trend.js";
+import { RESULT_COLUMNS, resultColumns, type ResultRow } from "../scoring/rows.js";
 
 /** A writer turns result rows into the text of one format. Adding a format is one entry here. */
 export type Formatter = (rows: ResultRow[], options: { excel?: boolean }) => string;
@@ -9,13 +8,13 @@ export type Formatter = (rows: ResultRow[], options: { excel?: boolean }) => str
 /** A CSV field as csv-stringify writes it by default: quoted (quotes doubled) only when it holds `"`, `,`, CR or LF. */
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** The CSV columns for these rows: DESIGN.md's sixteen, then the optional ones the rows carry. */
-function csvColumns(rows: ResultRow[]): (keyof ResultRow)[] {
-  // The trend columns follow the sixteen of DESIGN.md only when the rows carry them (`--tendencia`).
-  const columns: (keyof ResultRow)[] = rows.length > 0 && rows[0].periodo_anterior !== undefined ? [...RESULT_COLUMNS, ...TREND_COLUMNS] : [...RESULT_COLUMNS];
-  // Then the crude rate of standardised indicators and the confidence bounds, when some row carries them.
-  columns.push(...METHOD_COLUMNS.filter((c) => rows.some((r) => r[c] !== undefined)));
-  return columns;
+/**
+ * The columns of these rows: those of the options they were computed with (`resultColumns`),
+ * which every row of a run carries, whatever indicators were selected.
+ */
+function columnsOf(rows: ResultRow[]): (keyof ResultRow)[] {
+  const first = rows[0];
+  return resultColumns({ tendencia: first?.periodo_anterior !== undefined, intervalos: first?.ic_inferior !== undefined });
 }
 
 /**
@@ -142,34 +141,40 @@ function csvLineWriter(columns: (keyof ResultRow)[], eol: string): { text(rows: 
 }
 
 const csv: Formatter = (rows, { excel }) => {
-  const columns = csvColumns(rows);
+  const columns = columnsOf(rows);
   const eol = excel ? "\r\n" : "\n";
   const text = columns.map((c) => csvField(c)).join(",") + eol + csvLineWriter(columns, eol).text(rows);
   return excel ? `\uFEFF${text}` : text;
 };
 
-/** JSON keeps numbers as numbers; exact numerators and denominators stay decimal text when they have many places. */
-function jsonRow(r: ResultRow): Record<string, unknown> {
-  const num = (s: string | null) => (s === null ? null : Number(s));
-  const trend = r.periodo_anterior === undefined ? {} : { valor_anterior: num(r.valor_anterior ?? null), cambio: num(r.cambio ?? null) };
-  const method: Record<string, number | null> = {};
-  for (const c of METHOD_COLUMNS) if (r[c] !== undefined) method[c] = num(r[c] ?? null);
-  return { ...r, numerador: num(r.numerador), denominador: num(r.denominador), valor: num(r.valor), meta: num(r.meta), logro: num(r.logro), ...trend, ...method };
-}
-
-const json: Formatter = (rows) => `${JSON.stringify(rows.map(jsonRow), null, 2)}\n`;
-const ndjson: Formatter = (rows) => rows.map((r) => `${JSON.stringify(jsonRow(r))}\n`).join("");
+/**
+ * JSON and NDJSON write each row as the library returns it: the columns of the CSV, in its
+ * order, and numbers as the same exact decimal text (`"50.0"`, `"1234567890123456789"`), so
+ * that a value keeps its decimals and no digit of a large sum is lost to a double.
+ */
+const json: Formatter = (rows) => `${JSON.stringify(rows, null, 2)}\n`;
+const ndjson: Formatter = (rows) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
 const SEMAFORO_ICON: Record<string, string> = { verde: "● verde", amarillo: "▲ amarillo", rojo: "■ rojo", sin_meta: "○ sin meta", sin_dato: "· sin dato" };
 
-/** An aligned table for the terminal: the org unit in one column, numbers right-aligned. */
+/**
+ * An aligned table for the terminal: the org unit in one column, numbers right-aligned; with
+ * the trend, the previous value and the change after the value; with intervals, the bounds.
+ */
 const table: Formatter = (rows) => {
-  const head = ["periodo", "indicador", "nivel", "unidad org.", "numerador", "denominador", "valor", "meta", "semáforo", "estado"];
+  const trend = rows[0]?.periodo_anterior !== undefined;
+  const bounds = rows[0]?.ic_inferior !== undefined;
+  const head = [
+    "periodo", "indicador", "nivel", "unidad org.", "numerador", "denominador", "valor",
+    ...(bounds ? ["ic inferior", "ic superior"] : []), ...(trend ? ["valor anterior", "cambio"] : []), "meta", "semáforo", "estado",
+  ];
   const body = rows.map((r) => [
     r.periodo, r.indicador, r.nivel, r.clues || r.zona || r.region || r.entidad || "nacional",
-    r.numerador ?? "", r.denominador ?? "", r.valor ?? "", r.meta ?? "", SEMAFORO_ICON[r.semaforo] ?? r.semaforo, r.estado,
+    r.numerador ?? "", r.denominador ?? "", r.valor ?? "",
+    ...(bounds ? [r.ic_inferior ?? "", r.ic_superior ?? ""] : []), ...(trend ? [r.valor_anterior ?? "", r.cambio ?? ""] : []),
+    r.meta ?? "", SEMAFORO_ICON[r.semaforo] ?? r.semaforo, r.estado,
   ]);
-  const right = new Set([4, 5, 6, 7]);
+  const right = new Set(head.map((h, i) => (i >= 4 && i < head.length - 2 ? i : -1)).filter((i) => i >= 0));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...body.map(line)].join("\n") + "\n";
@@ -194,7 +199,7 @@ export interface StreamWriter {
  */
 export function streamWriter(format: string, sample: ResultRow[], options: { excel?: boolean } = {}): StreamWriter | null {
   if (format === "csv") {
-    const columns = csvColumns(sample);
+    const columns = columnsOf(sample);
     const eol = options.excel ? "\r\n" : "\n";
     const lines = csvLineWriter(columns, eol);
     return { head: `${options.excel ? "\uFEFF" : ""}${columns.map((c) => csvField(c)).join(",")}${eol}`, rows: lines.text, bytes: lines.bytes, tail: "" };
@@ -205,6 +210,11 @@ export function streamWriter(format: string, sample: ResultRow[], options: { exc
 export type Format = keyof typeof FORMATTERS;
 
 
+/**
+ * Result rows as the text of one format: `csv` (the columns of `resultColumns`; with `excel`,
+ * a BOM and CRLF line ends), `json` (an indented array of the rows as they are), `ndjson`
+ * (a row per line), or `table` (aligned, for a terminal). The same rows give the same bytes.
+ */
 export function formatRows(rows: ResultRow[], format: string, options: { excel?: boolean } = {}): string {
   const f = FORMATTERS[format];
   if (!f) throw new MasbError("MASB_FORMATO_DESCONOCIDO", `formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`, { value: format });

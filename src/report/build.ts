@@ -1,13 +1,15 @@
 import type { IndicadorDef, Nivel } from "../catalog/schema.js";
-import { evaluate, evaluationAvisos, type FileReport, type Ingested, type ResultRow } from "../engine/compute.js";
+import { evaluationAvisos, type FileReport, type Ingested } from "../engine/compute.js";
+import { monthsWithData, windowCovered } from "../engine/coverage.js";
 import type { Aviso } from "../errors.js";
 import { summaryAviso, type SummaryAviso } from "../output/summary.js";
 import { monthLabel, parseMonth } from "../engine/periods.js";
 import { ENTIDAD_NO_ESPECIFICADA } from "../hierarchy/index.js";
 import { compositeIndices, type CompositeRow } from "../scoring/composite.js";
 import type { Metas } from "../scoring/metas.js";
-import { monthsWithData, windowCovered } from "../scoring/trend.js";
+import type { ResultRow } from "../scoring/rows.js";
 import { windowFor } from "../engine/periods.js";
+import { evaluate } from "../stages.js";
 
 /** One org unit of the tablero (nacional, entidad, región or zona). */
 export interface TableroUnidad {
@@ -38,6 +40,8 @@ export interface CalidadDatos {
   archivos: FileReport[];
   /** Rejected rows by source and code. */
   rechazos: { fuente: string; codigo: string; renglones: number }[];
+  /** The file the run wrote the rejected rows to (`--rechazos`), or null when it wrote none: the tablero says which. */
+  archivoRechazos: string | null;
   problemas: { archivo: string; linea?: number; codigo: string; mensaje: string; grave: boolean }[];
   /**
    * The warnings of the run, as `--resumen` lists them: entries of the extract not read,
@@ -84,6 +88,8 @@ export interface BuildTableroOptions {
   extracto: string;
   /** Rejected rows by source and code, as counted by the caller's `onReject`. */
   rechazos?: { fuente: string; codigo: string; renglones: number }[];
+  /** Where the caller wrote the rejected rows, if it did; without it the tablero says they were only counted. */
+  archivoRechazos?: string;
   /** Warnings from before the pass (listing the extract folder: `openExtract`'s `avisos`); the pass's and the evaluation's are added here. */
   avisos?: Aviso[];
   metasInfo?: { archivo: string; renglones: number };
@@ -106,13 +112,13 @@ export function buildTablero(ingested: Ingested, options: BuildTableroOptions): 
 
   // Monthly series: the window ending at each month with data, up to the period.
   const maxMonths = options.meses ?? 24;
-  const months = monthsWithData(ingested.catalog, ingested.stores).filter((m) => m <= end && m > end - maxMonths);
+  const months = monthsWithData(ingested).filter((m) => m <= end && m > end - maxMonths);
   if (!months.includes(end)) months.push(end);
   const valores: Record<string, Record<string, (string | null)[]>> = {};
   for (const ind of ingested.indicators) valores[ind.id] = {};
   months.forEach((m, i) => {
     const at = m === end ? rows : evaluate(ingested, { period: monthLabel(m), by: ["entidad"], metas: options.metas }).rows;
-    const covered = new Map(ingested.indicators.map((ind) => [ind.id, m === end || windowCovered(ind, ingested.catalog, ingested.stores, windowFor(m, ind.def.ventana))]));
+    const covered = new Map(ingested.indicators.map((ind) => [ind.id, m === end || windowCovered(ind, ingested, windowFor(m, ind.def.ventana))]));
     for (const r of at) {
       if (r.nivel !== "nacional" && r.nivel !== "entidad") continue;
       const series = valores[r.indicador];
@@ -133,6 +139,7 @@ export function buildTablero(ingested: Ingested, options: BuildTableroOptions): 
     calidad: {
       archivos: ingested.files,
       rechazos: options.rechazos ?? [],
+      archivoRechazos: options.archivoRechazos ?? null,
       problemas: ingested.problems.map((p) => ({ archivo: p.file, linea: p.line, codigo: p.code, mensaje: p.message, grave: Boolean(p.fatal) })),
       avisos: [...(options.avisos ?? []), ...ingested.avisos, ...evaluationAvisos(ingested, { period: options.period, by: NIVELES_TABLERO })].map(summaryAviso),
       fuentesFaltantes: ingested.missingSources,

@@ -35,7 +35,8 @@ button.boton { padding: 4px 10px; border: 1px solid var(--guinda); color: var(--
 button.boton:hover { background: #f7eef0; }
 .contador { color: var(--gris); font-size: .9rem; }
 .leyenda { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0 0; padding: 0; list-style: none; }
-.leyenda li { font-size: .85rem; }
+.leyenda li { font-size: .85rem; max-width: 100%; }
+.leyenda .chip { white-space: normal; border-radius: 8px; }
 .chip { display: inline-flex; align-items: center; gap: 4px; padding: 1px 7px; border-radius: 10px; font-size: .85rem; white-space: nowrap; }
 .tabla-scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }

@@ -54,12 +54,19 @@ function dataOf(t: TableroInput) {
   };
 }
 
+/** Where the rejected rows are: only what the run did (a file named by --rechazos, or none). */
+function rejectedWhere(rejected: number, file: string | null): string {
+  if (rejected === 0) return "";
+  if (file) return ` Cada renglón rechazado queda, con su archivo, línea y motivo, en <code id="archivo-rechazos">${esc(file)}</code>.`;
+  return " Esta corrida no guardó los renglones rechazados: aquí se cuentan por fuente y motivo; <code>masb report … --rechazos ARCHIVO</code> (o <code>masb compute</code>) los escribe, cada uno con su archivo, línea y motivo.";
+}
+
 function calidadHtml(c: CalidadDatos, t: TableroInput): string {
   const read = c.archivos.reduce((s, f) => s + f.read, 0);
   const accepted = c.archivos.reduce((s, f) => s + f.accepted, 0);
   const rejected = c.archivos.reduce((s, f) => s + f.rejected, 0);
   const parts: string[] = [];
-  parts.push(`<p id="calidad-totales" data-leidos="${read}" data-aceptados="${accepted}" data-rechazados="${rejected}"><b>${fmt(read)}</b> renglones leídos en ${c.archivos.length} archivos: <b>${fmt(accepted)}</b> aceptados y <b>${fmt(rejected)}</b> rechazados (${pct(rejected, read)}). Cada renglón rechazado queda, con su motivo, en el archivo de rechazos de la corrida. Los renglones válidos que quedan fuera del universo de un indicador (nacimientos en otras instituciones o en casa para la red, residentes de otras entidades o del extranjero) no son rechazos: se cuentan aparte, por universo.</p>`);
+  parts.push(`<p id="calidad-totales" data-leidos="${read}" data-aceptados="${accepted}" data-rechazados="${rejected}"><b>${fmt(read)}</b> renglones leídos en ${c.archivos.length} archivos: <b>${fmt(accepted)}</b> aceptados y <b>${fmt(rejected)}</b> rechazados (${pct(rejected, read)}).${rejectedWhere(rejected, c.archivoRechazos)} Los renglones válidos que quedan fuera del universo de un indicador (nacimientos en otras instituciones o en casa para la red, residentes de otras entidades o del extranjero) no son rechazos: se cuentan aparte, por universo.</p>`);
   if (c.fuentesFaltantes.length) {
     parts.push(`<p class="aviso">Faltan en el extracto (o no tienen renglones) las fuentes <b>${c.fuentesFaltantes.map(esc).join(", ")}</b>: sus indicadores salen con estado «sin datos».</p>`);
   }

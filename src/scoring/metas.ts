@@ -52,7 +52,9 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  * 67,zona,12-Z01,2.5,60,80
  * ```
  *
- * `meta` may be empty when the line only sets bands; `umbral_amarillo` and `umbral_verde`
+ * `meta` may be empty when the line only sets bands, and a line with neither (a row of
+ * `masb metas --plantilla` not filled in) is skipped, with one warning for all such lines;
+ * `umbral_amarillo` and `umbral_verde`
  * (percent of the target, 0–100, amarillo ≤ verde) are optional, both or neither. With a
  * catalog, indicator ids and aliases are checked and resolved to the canonical id. Every
  * problem is collected, with file, line and column; a line with a problem is left out.
@@ -88,6 +90,7 @@ export function parseMetas(text: string, options: { file?: string; catalog?: Cat
   }
   const column = (name: string) => (at.has(name) ? at.get(name)! + 1 : undefined);
   const ids = options.catalog ? [...options.catalog.byId.keys()] : [];
+  const unfilled: number[] = [];
 
   for (const { fields, line, error } of records.slice(1)) {
     if (error) {
@@ -111,7 +114,7 @@ export function parseMetas(text: string, options: { file?: string; catalog?: Cat
       const ind = options.catalog.byId.get(indicador);
       if (!ind) {
         const guess = nearest(indicador, ids);
-        failed = bad("MASB_METAS_INDICADOR_DESCONOCIDO", "indicador", `el indicador '${indicador}' no está en el catálogo`, guess ? `¿quiso decir '${guess}'?` : "masb list muestra los indicadores");
+        failed = bad("MASB_METAS_INDICADOR_DESCONOCIDO", "indicador", `el indicador '${indicador}' no está en el catálogo`, guess ? `¿quiso decir '${guess}'?` : "escriba el id o un alias de un indicador del catálogo");
       } else indicador = ind.id;
     }
 
@@ -139,8 +142,12 @@ export function parseMetas(text: string, options: { file?: string; catalog?: Cat
         else umbrales = { amarillo: a, verde: v };
       }
     }
-    if (!failed && meta === undefined && umbrales === undefined) failed = bad("MASB_METAS_VACIO", "meta", "el renglón no fija meta ni umbrales");
     if (failed) continue;
+    // A line not filled in (a template's row left for later) sets nothing: skipped, and counted.
+    if (meta === undefined && umbrales === undefined) {
+      unfilled.push(line);
+      continue;
+    }
 
     let forInd = metas.byIndicator.get(indicador);
     if (!forInd) metas.byIndicator.set(indicador, (forInd = new Map()));
@@ -151,6 +158,10 @@ export function parseMetas(text: string, options: { file?: string; catalog?: Cat
       continue;
     }
     forInd.set(key, { indicador, nivel, clave, meta, umbrales, file, line });
+  }
+  if (unfilled.length) {
+    const shown = unfilled.slice(0, 5).join(", ") + (unfilled.length > 5 ? ", …" : "");
+    problem("MASB_METAS_VACIO", unfilled[0], `${unfilled.length === 1 ? "1 renglón no fija" : `${unfilled.length} renglones no fijan`} meta ni umbrales y no se aplica${unfilled.length === 1 ? "" : "n"} (línea${unfilled.length === 1 ? "" : "s"} ${shown}): esas unidades conservan la meta del catálogo`, { column: column("meta") }, "aviso");
   }
   return { metas, problems };
 }

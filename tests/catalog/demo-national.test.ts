@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ComputeResult } from "../../src/engine/compute.js";
+import type { ComputeResult } from "../../src/index.js";
 import { compute, loadCatalog } from "../../src/index.js";
 
 const root = join(__dirname, "..", "..");

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCatalog, compute } from "../../src/index.js";
+import { buildCatalog } from "../../src/catalog/load.js";
+import { compute } from "../../src/index.js";
 import { unidad } from "./helpers.js";
 
 /**

@@ -219,7 +219,8 @@ describe("impacto: 151 and 152, relative and absolute gap between quintiles (enc
     // 151 Nayarit: (30/50) / (45/50) = 0.6 / 0.9 = 0.666… → 0.67
     expect(at("151", "entidad", "18")?.valor).toBe("0.67");
     // 151 national: (110/150) / (135/150) = 0.733333 / 0.9 = 0.814815 → 0.81 (not the mean of 0.89 and 0.67)
-    expect(at("151", "nacional")).toMatchObject({ valor: "0.81", meta: "1" });
+    // and no target: parity is the reference of equality, not a norm's figure (sin_meta)
+    expect(at("151", "nacional")).toMatchObject({ valor: "0.81", meta: null, semaforo: "sin_meta" });
     // 152 Guerrero: (90/100 − 80/100) / 1 × 100 = 0.1 × 100 = 10.0 points
     expect(at("152", "entidad", "12")).toMatchObject({ numerador: "0.1", denominador: "1", valor: "10.0" });
     // 152 Nayarit: (45/50 − 30/50) × 100 = 0.3 × 100 = 30.0

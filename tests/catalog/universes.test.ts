@@ -72,7 +72,8 @@ describe("masb list and explain say the universe", () => {
     expect(code).toBe(0);
     // and says what each universe is, in words
     expect(stderr).toContain("residentes = todas las personas residentes de la entidad (por residencia)");
-    const [head, ...lines] = stdout.trim().split("\n");
+    // the table, without the reasons listed below it (no calculables, sin meta)
+    const [head, ...lines] = stdout.trim().split("\n\n")[0].split("\n");
     expect(head.split(/\s{2,}/)).toContain("universo");
     const ids = lines.map((l) => l.split(/\s+/)[0]);
     // A: camas censables por 1 000 dh (network beds over the population of responsibility)

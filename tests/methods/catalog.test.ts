@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildCatalog, type Problem } from "../../src/index.js";
+import { buildCatalog } from "../../src/catalog/load.js";
+import type { Problem } from "../../src/index.js";
 
 const sourcesDir = join(__dirname, "..", "..", "indicators", "sources");
 // sources/ with its subfolders: the SIS dictionaries (sources/sis/*.yaml) and DGIS's list (*.csv).

@@ -21,9 +21,12 @@ describe("masb compute with methods", () => {
     expect(crudo).toBe(Number(base[11]));
   });
 
-  it("leaves the sixteen columns alone without the options", async () => {
+  it("writes the sixteen columns and valor_crudo without the options, valor_crudo empty on an indicator not standardised", async () => {
     const { stdout } = await runCli(["compute", demo, "--only", "129", "--by", "entidad", "--format", "csv"]);
-    expect(stdout.split("\n")[0].split(",")).toHaveLength(16);
+    const [head, first] = stdout.split("\n");
+    expect(head.split(",")).toHaveLength(17);
+    expect(head.endsWith(",estado,valor_crudo")).toBe(true);
+    expect(first.endsWith(",")).toBe(true);
   });
 
   it("blanks unstable values with --suprimir", async () => {

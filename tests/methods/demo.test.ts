@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { computeDir, loadCatalog, type ComputeResult, type ResultRow } from "../../src/index.js";
+import { compute, loadCatalog, type ComputeResult, type ResultRow } from "../../src/index.js";
 import { directStandardise, lifeTable, parseAgeGroup, poissonExactCI, sdg341, STANDARDS, standardWeights, tfr } from "../../src/methods/index.js";
 
 const demo = join(__dirname, "..", "..", "fixtures", "demo");
@@ -78,8 +78,8 @@ let suppressed: ComputeResult;
 beforeAll(async () => {
   const catalog = await loadCatalog();
   const only = ["129", "130-tgf", "133", "139", "140", "140-e", "141-e"];
-  result = await computeDir(catalog, demo, { period: "2024-03", only, by: ["entidad"], intervalos: true });
-  suppressed = await computeDir(catalog, demo, { period: "2024-03", only: ["139", "139-e", "141-e"], by: ["entidad"], suprimir: true });
+  result = await compute(catalog, demo, { period: "2024-03", only, by: ["entidad"], intervalos: true });
+  suppressed = await compute(catalog, demo, { period: "2024-03", only: ["139", "139-e", "141-e"], by: ["entidad"], suprimir: true });
 });
 const row = (r: ComputeResult, id: string, entidad: string): ResultRow => r.rows.find((x) => x.indicador === id && x.entidad === entidad && (entidad ? x.nivel === "entidad" : x.nivel === "nacional"))!;
 

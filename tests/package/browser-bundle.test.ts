@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 const root = join(__dirname, "..", "..");
 
 describe("the core entry", () => {
-  it("bundles for the browser with no Node built-in and no shim", async () => {
+  it.each(["core.ts", "metodos.ts"])("src/%s bundles for the browser with no Node built-in and no shim", async (entry) => {
     const result = await build({
-      entryPoints: [join(root, "src", "core.ts")],
+      entryPoints: [join(root, "src", entry)],
       bundle: true,
       platform: "browser",
       format: "esm",

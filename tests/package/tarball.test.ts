@@ -61,23 +61,39 @@ loadCatalog().then((catalog) => compute(catalog, { clues: ${clues}, egresos: ${e
   it("offers the browser-safe core as masb/core", () => {
     writeFileSync(join(project, "core.mjs"), `
 import * as core from "masb/core";
-console.log(typeof core.compute, typeof core.buildCatalog, "openExtract" in core);
+console.log(typeof core.compute, typeof core.validateCatalog, "openExtract" in core);
 `);
     expect(run("core.mjs")).toBe("function function false");
   });
 
+  it("offers the methods as masb/metodos, and not in the main entry", () => {
+    writeFileSync(join(project, "metodos.mjs"), `
+import { poissonExactCI } from "masb/metodos";
+import * as masb from "masb";
+console.log(poissonExactCI(0).upper.toFixed(4), "poissonExactCI" in masb, "gammaQuantile" in masb);
+`);
+    // no event: the exact 95 % upper bound is −ln(0.025) = 3.68888, and the lower is 0
+    expect(run("metodos.mjs")).toBe("3.6889 false false");
+  });
+
   it("type-checks a TypeScript file that uses the typed API", () => {
     writeFileSync(join(project, "uso.ts"), `
-import { compute, loadCatalog, MasbError, type ResultRow } from "masb";
-import { buildCatalog, type Catalog } from "masb/core";
+import { compute, FileError, loadCatalog, MasbError, type ComputeResult, type ResultRow } from "masb";
+import { validateCatalog, type Catalog } from "masb/core";
+import { lifeTable, type LifeTableRow } from "masb/metodos";
 export async function run(): Promise<ResultRow | undefined> {
   const catalog: Catalog = await loadCatalog();
-  const built = buildCatalog([]);
-  const n: number = built.problems.length;
+  const checked = await validateCatalog([]);
+  const n: number = checked.problems.length;
+  const table: LifeTableRow[] | null = lifeTable([], [], []);
   try {
-    const { rows } = await compute(catalog, { clues: ${clues} }, { only: ["A"], period: "2024-03" });
-    return rows.find((r) => r.nivel === "nacional" && n >= 0);
+    const result: ComputeResult = await compute(catalog, { clues: ${clues} }, { only: ["A"], period: "2024-03" });
+    // @ts-expect-error the partial sums and the plan are not part of the result
+    void result.stores;
+    const crudo: string | null = result.rows[0].valor_crudo;
+    return result.rows.find((r) => r.nivel === "nacional" && n >= 0 && table === null && crudo === null);
   } catch (e) {
+    if (e instanceof FileError) console.log(e.details.problems?.length);
     if (e instanceof MasbError) console.log(e.code, e.details.file);
     return undefined;
   }

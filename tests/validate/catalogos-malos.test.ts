@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROBLEM_CODES, validateCatalog } from "../../src/index.js";
+import { PROBLEM_CODES } from "../../src/catalog/validate.js";
+import { validateCatalog as validate } from "../../src/index.js";
+
+const validateCatalog = async (...args: Parameters<typeof validate>) => (await validate(...args)).problems;
 import { cases, catalogTexts, esperado } from "./helpers.js";
 
 describe("broken catalogs (tests/fixtures/catalogos-malos, one folder per kind of problem)", () => {

@@ -50,7 +50,7 @@ describe("masb validate", () => {
     expect((await runCli(["validate", catalogDir, "--format", "xml"])).code).toBe(2);
     const missing = await runCli(["validate", join(tmpdir(), "no-existe-masb")]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^error de uso: no existe el directorio del catálogo/);
+    expect(missing.stderr).toMatch(/^error \[MASB_CATALOGO_NO_EXISTE\] no existe la carpeta del catálogo/);
   });
 
   it("reports an empty directory instead of calling it valid", async () => {

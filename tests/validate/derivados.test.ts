@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCatalog, compute, loadCatalog, type Catalog, type ComputeResult } from "../../src/index.js";
+import { buildCatalog } from "../../src/catalog/load.js";
+import { compute, loadCatalog, type Catalog, type ComputeResult } from "../../src/index.js";
 
 // The explain extract (tests/fixtures/explain): March 2024, three units.
 //   camas (clues_2024.csv): GRIMB000001 2, GRIMB000002 0, GRIMB000003 3

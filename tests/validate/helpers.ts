@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CatalogText } from "../../src/index.js";
+import type { CatalogText } from "../../src/catalog/yaml.js";
 
 export const MALOS = join(__dirname, "..", "fixtures", "catalogos-malos");
 

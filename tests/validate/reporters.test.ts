@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatProblems, PROBLEM_REPORTERS, type Problem } from "../../src/index.js";
+import type { Problem } from "../../src/index.js";
+import { formatProblems, PROBLEM_REPORTERS } from "../../src/output/problems.js";
 
 const error: Problem = { code: "MASB_META_UNIDAD", severity: "error", file: "salida/85.yaml", line: 9, column: 7, message: "la meta 140 no es un porcentaje posible", hint: "use unidad razon" };
 const aviso: Problem = { code: "MASB_METODO_SIN_PREVALENCIA", severity: "aviso", file: "a,b:c%.yaml", line: 3, column: 1, message: "sin prevalencia\nsegunda línea" };

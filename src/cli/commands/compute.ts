@@ -2,19 +2,15 @@ import { existsSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { Option } from "commander";
 import { stringify } from "csv-stringify/sync";
-import { NIVELES, VENTANAS } from "../../catalog/schema.js";
-import { evaluate, evaluateEach, evaluationAvisos, ingest, type ComputeOptions, type Ingested, type ResultRow } from "../../engine/compute.js";
-import { openExtract } from "../../node/extract.js";
-import { evaluateInThreads, evaluationThreads, threadRunner } from "../../node/parallel.js";
-import { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "../../node/gc.js";
-import { FORMATTERS, formatRows, streamWriter } from "../../output/index.js";
-import { checkPeriod } from "../../engine/periods.js";
-import { AtomicFile, writeError } from "../../node/files.js";
-import { catalogOrExit, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io } from "../shared.js";
-import { rejectionCounter } from "../../report/build.js";
-import { runSummary, summaryText } from "../../output/summary.js";
+import { evaluate, evaluateEach, evaluationAvisos, formatRows, ingest, openExtract, type ComputeOptions, type Ingested, type ResultRow } from "../../index.js";
+import {
+  AtomicFile, checkPeriod, collectIfGrown, collectNow, enableCollection, evaluateInThreads, evaluationThreads, EVALUATION_GROWTH_BYTES, FORMATTERS,
+  NIVELES, rejectionCounter, runSummary, streamWriter, summaryText, VENTANAS, writeError, type Ventana,
+} from "../../internal.js";
+import {
+  catalogOrExit, checkInputFolder, checkMetasFile, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io,
+} from "../shared.js";
 import { BrokenPipe, stdoutError, writeChunk } from "../streams.js";
-import { unknownMetaUnits } from "../../scoring/metas.js";
 import { metasOrNull } from "./report.js";
 
 /** `--ic` alone is 95 %; `--ic 90` or `--ic 0.9` another level. */
@@ -23,7 +19,7 @@ function confidenceLevel(value: string | boolean | undefined): number | undefine
   if (value === true) return 0.95;
   const n = Number(String(value).replace(",", ".").replace("%", ""));
   const level = n > 1 ? n / 100 : n;
-  if (!(level >= 0.5 && level < 1)) throw new UsageError(`--ic: nivel de confianza '${value}' inválido; use por ejemplo 90, 95 o 99`);
+  if (!(level >= 0.5 && level < 1)) throw new UsageError("MASB_USO_VALOR_INVALIDO", `--ic: nivel de confianza '${value}' inválido; use por ejemplo 90, 95 o 99`);
   return level;
 }
 
@@ -67,20 +63,29 @@ const EXTENSIONS_TEXT = ".csv, .json, .ndjson o .txt (tabla alineada)";
  * `--format` is a usage error. An unknown extension is accepted only with an explicit `--format`.
  */
 function outputFormat(out: string | undefined, format: string | undefined, tty: boolean): string {
-  if (format !== undefined && !FORMATTERS[format]) throw new UsageError(`--format: formato desconocido '${format}'; use ${Object.keys(FORMATTERS).join(", ")}`);
   if (!out) return format ?? (tty ? "table" : "csv");
   const ext = extname(out).toLowerCase();
   const byExt = OUT_EXTENSIONS[ext];
   if (SPREADSHEETS.has(ext)) {
-    throw new UsageError(`--out ${out}: masb no escribe archivos ${ext}; use ${EXTENSIONS_TEXT}. Para Excel: --out ${out.slice(0, out.length - ext.length)}.csv --excel`, "MASB_FORMATO_SALIDA");
+    throw new UsageError("MASB_FORMATO_SALIDA", `--out ${out}: masb no escribe archivos ${ext}; use ${EXTENSIONS_TEXT}. Para Excel: --out ${out.slice(0, out.length - ext.length)}.csv --excel`);
   }
   if (byExt && format !== undefined && byExt !== format) {
     const want = Object.entries(OUT_EXTENSIONS).find(([, f]) => f === format)?.[0];
-    throw new UsageError(`--out ${out} es ${ext} (${byExt}) y --format pide ${format}; use la extensión ${want} o quite --format`, "MASB_FORMATO_SALIDA");
+    throw new UsageError("MASB_FORMATO_SALIDA", `--out ${out} es ${ext} (${byExt}) y --format pide ${format}; use la extensión ${want} o quite --format`);
   }
   if (byExt) return byExt;
   if (format !== undefined) return format;
-  throw new UsageError(`--out ${out}: extensión ${ext ? `'${ext}' ` : ""}desconocida; use ${EXTENSIONS_TEXT}, o indique --format`, "MASB_FORMATO_SALIDA");
+  throw new UsageError("MASB_FORMATO_SALIDA", `--out ${out}: extensión ${ext ? `'${ext}' ` : ""}desconocida; use ${EXTENSIONS_TEXT}, o indique --format`);
+}
+
+/** Options that do not apply to the format or the other options: refused before anything is read, never ignored. */
+function refuseInapplicable(format: string, o: Record<string, string | boolean | undefined>): void {
+  if (o.excel && format !== "csv") {
+    throw new UsageError(
+      "MASB_OPCION_NO_APLICA", `--excel solo aplica al formato csv (BOM y fin de línea CRLF para Excel), y el formato es ${format}`,
+      "quite --excel, o escriba CSV: --format csv, o --out con extensión .csv",
+    );
+  }
 }
 
 const REJECTIONS_HEAD = "fuente,archivo,linea,columna,valor,codigo,motivo,renglon_original\n";
@@ -90,13 +95,23 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
   checkPeriod(o.period as string | undefined);
   const out = o.out as string | undefined;
   const format = outputFormat(out, o.format as string | undefined, Boolean(io.stdout.isTTY));
+  refuseInapplicable(format, o);
   const by = parseLevels(o.by as string | undefined);
   const workers = o.workers === undefined ? undefined : Number(o.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers: se esperaba un entero de 1 en adelante, no '${String(o.workers)}'`);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+    throw new UsageError("MASB_USO_VALOR_INVALIDO", `--workers: se esperaba un entero de 1 en adelante, no '${String(o.workers)}'`);
+  }
   const intervalos = confidenceLevel(o.ic);
   const rejPath = (o.rechazos as string | undefined) ?? (out ? join(dirname(out), `${basename(out, extname(out))}.rechazos.csv`) : "masb-rechazos.csv");
   const resumen = o.resumen as string | undefined;
   await checkOutputTargets([["--out", out], [o.rechazos ? "--rechazos" : "rechazos", rejPath], ["--resumen", resumen]]);
+  await checkInputFolder(extractDir, "extracto");
+  await checkMetasFile(o.metas as string | undefined);
+  if (o.strict && workers !== undefined && workers > 1) {
+    printProblems(io, [{
+      code: "MASB_OPCION_IGNORADA", severity: "aviso", message: `--workers ${workers} no aplica con --strict: el extracto se lee en un solo hilo, para detenerse en el primer renglón rechazado`,
+    }]);
+  }
 
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const metas = await metasOrNull(io, o.metas as string | undefined, catalog);
@@ -124,12 +139,13 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
       tendencia: Boolean(o.tendencia),
       intervalos,
       suprimir: Boolean(o.suprimir),
-      ventana: o.ventana as (typeof VENTANAS)[number] | undefined,
+      ventana: o.ventana as Ventana | undefined,
       by,
       only,
       strict: Boolean(o.strict),
+      // A file that cannot be read is reported and the others computed; the run exits 1.
+      skipUnreadableFiles: true,
       workers,
-      runner: threadRunner(),
       onReject(r) {
         rejCount++;
         counter.add(r);
@@ -145,10 +161,9 @@ async function runCompute(io: Io, extractDir: string, o: Record<string, string |
     enableCollection();
     const result = await ingest(catalog, extract, options);
     collectNow();
-    // The period (and the optional columns) from the national rows alone, before writing anything.
+    // The period from the national rows alone, before writing anything.
     const { period, rows: sample } = evaluate(result, { ...options, by: [] });
     printProblems(io, result.problems.map(fileProblem));
-    if (metas.metas) printProblems(io, unknownMetaUnits(metas.metas, result.hierarchy));
     // The warnings of the pass and of the evaluation at the period, in the order compute() lists them.
     const avisos = [...listing, ...result.avisos, ...evaluationAvisos(result, options)];
     printProblems(io, avisos.slice(listing.length));
@@ -201,19 +216,19 @@ export const computeCommand: CommandModule = (program, io, setCode) => {
   program
     .command("compute")
     .description("calcula los indicadores sobre un extracto")
-    .argument("<extracto>", "directorio con los archivos CSV del extracto")
+    .argument("<extracto>", "carpeta con los archivos CSV del extracto")
     .option("--period <AAAA-MM>", "periodo (por omisión el último mes con datos)")
     .addOption(new Option("--ventana <ventana>", "ventana de todos los indicadores").choices([...VENTANAS]))
     .option("--by <niveles>", `niveles a reportar, separados por coma (${NIVELES.join(",")})`)
     .option("--only <ids|etiquetas>", "indicadores, alias, componentes (C9), fases (fase:1) o dimensiones")
-    .addOption(new Option("--format <formato>", "formato de salida").choices(Object.keys(FORMATTERS)))
+    .addOption(new Option("--format <formato>", "formato de salida; por omisión el de la extensión de --out, o table en la terminal y csv en una tubería").choices(Object.keys(FORMATTERS)))
     .option("--out <archivo>", "archivo de resultados (por omisión la salida estándar)")
-    .option("--excel", "CSV con BOM y fin de línea CRLF para abrir en Excel")
+    .option("--excel", "CSV con BOM y fin de línea CRLF para abrir en Excel (solo con el formato csv)")
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
     .option("--workers <n>", "hilos que leen los archivos (por omisión, los núcleos; 1 = sin hilos)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
     .option("--resumen <archivo>", "además, el resumen de la corrida en JSON (archivos, rechazos por código, avisos)")
-    .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
+    .option("--catalog <dir>", "carpeta del catálogo (por omisión el incluido)")
     .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")
     .option("--tendencia", "añade periodo_anterior, valor_anterior y cambio (la ventana que termina un mes antes)")
     .option("--ic [nivel]", "añade ic_inferior e ic_superior, intervalos de confianza (95 por omisión, o 90, 99)")

@@ -1,18 +1,11 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { evaluationAvisos, ingest } from "../../engine/compute.js";
-import { openExtract } from "../../node/extract.js";
-import { readMetas } from "../../node/metas.js";
-import { buildTablero, NIVELES_TABLERO, rejectionCounter } from "../../report/build.js";
-import { renderTablero } from "../../report/tablero.js";
-import { COMPOSITE_COLUMNS } from "../../scoring/composite.js";
-import { unknownMetaUnits, type Metas } from "../../scoring/metas.js";
-import { checkPeriod } from "../../engine/periods.js";
-import { AtomicFile } from "../../node/files.js";
-import { catalogOrExit, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, printProblems, type CommandModule, type Io } from "../shared.js";
-import { runSummary, summaryText } from "../../output/summary.js";
-import type { Catalog } from "../../catalog/load.js";
+import { buildTablero, evaluationAvisos, ingest, openExtract, readMetas, renderTablero, type Catalog, type Metas } from "../../index.js";
+import { AtomicFile, checkPeriod, COMPOSITE_COLUMNS, NIVELES_TABLERO, rejectionCounter, runSummary, summaryText } from "../../internal.js";
+import {
+  catalogOrExit, checkInputFolder, checkMetasFile, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, printProblems, type CommandModule, type Io,
+} from "../shared.js";
 
 /** Reads `--metas` and prints its problems; null when it has errors (the caller exits 1). */
 export async function metasOrNull(io: Io, path: string | undefined, catalog: Catalog): Promise<{ metas?: Metas; lines: number } | null> {
@@ -20,7 +13,7 @@ export async function metasOrNull(io: Io, path: string | undefined, catalog: Cat
   const { metas, problems } = await readMetas(path, catalog);
   printProblems(io, problems);
   if (problems.some((p) => p.severity === "error")) {
-    io.stderr.write(`${path}: el archivo de metas tiene errores; corríjalo (ninguna meta se aplicó)\n`);
+    printProblems(io, [{ code: "MASB_METAS_INVALIDAS", severity: "error", file: path, message: "el archivo de metas tiene errores; ninguna meta se aplicó", hint: "corríjalo y vuelva a correr" }]);
     return null;
   }
   let lines = 0;
@@ -35,6 +28,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
   const rejPath = o.rechazos as string | undefined;
   const resumen = o.resumen as string | undefined;
   await checkOutputTargets([["--html", html], ["--indices", o.indices as string | undefined], ["--rechazos", rejPath], ["--resumen", resumen]]);
+  await checkInputFolder(extractDir, "extracto");
+  await checkMetasFile(o.metas as string | undefined);
   const catalog = await catalogOrExit(io, o.catalog as string | undefined);
   const m = await metasOrNull(io, o.metas as string | undefined, catalog);
   if (!m) return EXIT.datos;
@@ -59,6 +54,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
     const ingested = await ingest(catalog, extract, {
       only,
       strict: Boolean(o.strict),
+      // A file that cannot be read is reported and the others shown; the run exits 1.
+      skipUnreadableFiles: true,
       onReject(r) {
         counter.add(r);
         rejCount++;
@@ -69,9 +66,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
       },
     });
     printProblems(io, ingested.problems.map(fileProblem));
-    if (m.metas) printProblems(io, unknownMetaUnits(m.metas, ingested.hierarchy));
     // The same warnings the tablero lists in its data-quality section (buildTablero adds them likewise).
-    const later = [...ingested.avisos, ...evaluationAvisos(ingested, { period: o.period as string | undefined, by: NIVELES_TABLERO })];
+    const later = [...ingested.avisos, ...evaluationAvisos(ingested, { period: o.period as string | undefined, by: NIVELES_TABLERO, metas: m.metas })];
     printProblems(io, later);
     const exit = ingested.problems.some((p) => p.fatal) ? EXIT.datos : EXIT.ok;
 
@@ -80,6 +76,8 @@ async function runReport(io: Io, extractDir: string, o: Record<string, string | 
       metas: m.metas,
       extracto: basename(resolve(extractDir)),
       rechazos: counter.list(),
+      // The rejections file is kept when a row was rejected (or one of that name is there to replace): see below.
+      ...(rejPath && (rejCount > 0 || existsSync(rejPath)) ? { archivoRechazos: rejPath } : {}),
       avisos: listing,
       metasInfo: m.metas ? { archivo: basename(o.metas as string), renglones: m.lines } : undefined,
     });
@@ -120,7 +118,7 @@ export const reportCommand: CommandModule = (program, io, setCode) => {
   program
     .command("report")
     .description("genera el tablero de control en un archivo HTML autocontenido")
-    .argument("<extracto>", "directorio con los archivos CSV del extracto")
+    .argument("<extracto>", "carpeta con los archivos CSV del extracto")
     .requiredOption("--html <archivo>", "archivo HTML del tablero")
     .option("--period <AAAA-MM>", "periodo (por omisión el último mes con datos)")
     .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")
@@ -129,6 +127,6 @@ export const reportCommand: CommandModule = (program, io, setCode) => {
     .option("--strict", "detenerse en el primer renglón rechazado (código de salida 1)")
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados (por omisión solo se cuentan)")
     .option("--resumen <archivo>", "además, el resumen de la corrida en JSON (archivos, rechazos por código, avisos)")
-    .option("--catalog <dir>", "directorio del catálogo (por omisión el incluido)")
+    .option("--catalog <dir>", "carpeta del catálogo (por omisión el incluido)")
     .action(async (dir, o) => setCode(await runReport(io, dir, o)));
 };

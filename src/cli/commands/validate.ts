@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { Option } from "commander";
-import { validateWithCatalog } from "../../node/validate.js";
-import { MasbError } from "../../errors.js";
-import { defaultCatalogDir } from "../../node/catalog.js";
-import { formatProblems, PROBLEM_REPORTERS } from "../../output/problems.js";
-import { catalogCacheDir, EXIT, UsageError, type CommandModule, type Io } from "../shared.js";
+import { validateCatalog } from "../../index.js";
+import { defaultCatalogDir, formatProblems, PROBLEM_REPORTERS } from "../../internal.js";
+import { catalogCacheDir, checkInputFolder, EXIT, type CommandModule, type Io } from "../shared.js";
 
 /** Paths as GitHub and editors want them: relative to the working directory when inside it. */
 function shownPath(file: string): string {
@@ -16,13 +14,8 @@ function shownPath(file: string): string {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 async function runValidate(io: Io, dir: string | undefined, o: { format?: string }): Promise<number> {
-  let validation;
-  try {
-    validation = await validateWithCatalog(dir ?? defaultCatalogDir(), { cache: catalogCacheDir() });
-  } catch (e) {
-    if (e instanceof MasbError && e.code === "MASB_CATALOGO_NO_EXISTE") throw new UsageError(`${e.message}; indique el directorio del catálogo, por ejemplo: masb validate indicators`);
-    throw e;
-  }
+  await checkInputFolder(dir, "catalogo");
+  const validation = await validateCatalog(dir ?? defaultCatalogDir(), { cache: catalogCacheDir() });
   const problems = validation.problems.map((p) => (p.file ? { ...p, file: shownPath(p.file) } : p));
   const texts = new Map<string, string[] | null>();
   const sourceLine = (file: string, line: number) => {
@@ -52,7 +45,7 @@ export const validateCommand: CommandModule = (program, io, setCode) => {
   program
     .command("validate")
     .description("valida el catálogo (indicadores y esquemas de fuentes) y reporta todos los problemas con archivo, línea y columna")
-    .argument("[dir]", "directorio del catálogo (por omisión el incluido)")
+    .argument("[dir]", "carpeta del catálogo (por omisión el incluido)")
     .addOption(new Option("--format <formato>", "text para leer, json para programas, github para anotaciones de GitHub Actions").choices(Object.keys(PROBLEM_REPORTERS)).default("text"))
     .action(async (dir, o) => setCode(await runValidate(io, dir, o)));
 };

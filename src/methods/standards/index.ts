@@ -6,6 +6,7 @@
 import { parseAgeGroup, type AgeGroup } from "../groups.js";
 import { OMS_2000_2025 } from "./oms.js";
 
+/** A standard population for direct age standardisation: its age groups and their weights. */
 export interface StandardPopulation {
   /** The name written in `calculo.parametros.estandar`. */
   id: string;
@@ -16,6 +17,7 @@ export interface StandardPopulation {
   grupos: [string, number][];
 }
 
+/** The standard populations `calculo.parametros.estandar` may name, by id: the WHO World Standard 2000–2025 (`oms_2000_2025`). */
 export const STANDARDS: Record<string, StandardPopulation> = {
   [OMS_2000_2025.id]: OMS_2000_2025,
 };

@@ -1,0 +1,57 @@
+/**
+ * The CLI's own surface: what `src/cli` needs beyond the public API (src/index.ts), which a
+ * service has no use for — files written whole, the extract's worker threads, garbage
+ * collection, the run summary, the choices its options offer. Not exported from the package
+ * (package.json `exports` does not name it), so it may change with any release.
+ * `tests/layers.test.ts` checks that src/cli imports nothing else of src/.
+ */
+import { passOf, type ComputeOptions, type Ingested } from "./api/core.js";
+import type { ResultRow } from "./scoring/rows.js";
+import { evaluateInThreads as inThreads, evaluationThreads as threadsFor } from "./node/parallel.js";
+import { runSummary as summaryOf, type SummaryInput } from "./output/summary.js";
+import type { RunSummary } from "./output/summary.js";
+import type { Hierarchy } from "./hierarchy/index.js";
+
+// Files, threads, memory
+export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
+export { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "./node/gc.js";
+export { defaultCatalogDir } from "./node/catalog.js";
+
+// Formats and reports
+export { FORMATTERS, streamWriter } from "./output/index.js";
+export { summaryText, type RunSummary } from "./output/summary.js";
+export { formatProblems, PROBLEM_REPORTERS } from "./output/problems.js";
+export { NIVELES_TABLERO, rejectionCounter } from "./report/build.js";
+export { COMPOSITE_COLUMNS } from "./scoring/composite.js";
+
+// The catalog's vocabularies, for the options' choices and the listing
+export { COMPONENTES, DIMENSIONES, NIVELES, UNIVERSOS, VENTANAS, type Nivel, type Ventana } from "./catalog/schema.js";
+export { universeInWords } from "./catalog/load.js";
+export { IMPLEMENTED_METHODS, type FileReport } from "./engine/compute.js";
+export { checkPeriod } from "./engine/periods.js";
+export { nearest } from "./expr/suggest.js";
+export { formatPosition } from "./errors.js";
+export type { FileProblem } from "./sources/reader.js";
+
+/** How many threads would evaluate this pass (1: this thread alone). */
+export const evaluationThreads = (ingested: Ingested, requested: number | undefined): number => threadsFor(passOf(ingested), requested);
+
+/**
+ * Evaluates in worker threads and hands each indicator's output text to `write` in catalog
+ * order: the same bytes as `evaluateEach` and the format's stream writer.
+ */
+export const evaluateInThreads = (
+  ingested: Ingested, options: ComputeOptions, threads: number, job: { format: string; sample: ResultRow[]; excel: boolean }, write: (bytes: Uint8Array) => Promise<void> | void,
+): Promise<number> => inThreads(passOf(ingested), options, threads, job, write);
+
+/** The run summary of `--resumen`. */
+export const runSummary = (ingested: Ingested, input: SummaryInput): RunSummary => summaryOf(passOf(ingested), input);
+
+// The targets template (`masb metas --plantilla`)
+export { selectIndicators } from "./engine/compute.js";
+export { ENTIDAD_NO_ESPECIFICADA, type Hierarchy } from "./hierarchy/index.js";
+export { METAS_COLUMNS } from "./scoring/metas.js";
+export type { IndicadorDef } from "./catalog/schema.js";
+
+/** The org units a pass found: the extract's CLUES catalog and regionalisation. */
+export const hierarchyOf = (ingested: Ingested): Hierarchy => passOf(ingested).hierarchy;
