@@ -1046,8 +1046,8 @@ function attacher(source: Source, h: Hierarchy, clave: ClaveIntento[] | undefine
       const raw = row[a.at];
       if (raw === null || raw === undefined) continue;
       const key = typeof raw === "string" ? raw : String(raw);
-      if (a.empty.has(key)) continue;
-      if (a.outside.has(key)) return OUT_OF_SCOPE;
+      if (a.empty.size > 0 && a.empty.has(key)) continue;
+      if (a.outside.size > 0 && a.outside.has(key)) return OUT_OF_SCOPE;
       const nivel = a.nivel ?? a.niveles[String(row[a.levelAt] ?? "")];
       if (!nivel) return unknown({ code: "MASB_CLAVE_DESCONOCIDA", reason: `nivel '${String(row[a.levelAt])}' desconocido; se esperaba ${Object.keys(a.niveles).join(", ")}`, column: a.header, value: String(row[a.levelAt]) });
       if (key === a.lastKey && nivel === a.lastNivel) return a.lastNode;

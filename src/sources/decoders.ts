@@ -14,9 +14,21 @@ export interface Decoder {
   decode(fields: string[]): number | null | undefined;
 }
 
+/** `^-?\d+$` → the number, else undefined. Two or three per row of SAEH and INEGI: char codes, no regular expression. */
 function int(text: string): number | undefined {
-  if (!/^-?\d+$/.test(text)) return undefined;
-  return Number(text);
+  const n = text.length;
+  const neg = n > 0 && text.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  if (i >= n) return undefined;
+  // Beyond 15 digits a double is no longer exact digit by digit: let Number round it.
+  if (n - i > 15) return /^-?\d+$/.test(text) ? Number(text) : undefined;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** Valid civil date or null (unknown day/month/year such as 99 or 9999 count as unknown). */
