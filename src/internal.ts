@@ -16,6 +16,7 @@ import type { Hierarchy } from "./hierarchy/index.js";
 export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
 export { collectIfGrown, collectNow, enableCollection, EVALUATION_GROWTH_BYTES } from "./node/gc.js";
 export { defaultCatalogDir } from "./node/catalog.js";
+export { prestartReaders, releaseReaders } from "./node/parallel.js";
 
 // Formats and reports
 export { FORMATTERS, streamWriter } from "./output/index.js";

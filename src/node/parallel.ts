@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -6,6 +7,7 @@ import { eachResult, type ResultOptions as EvaluateOptions, type ResultRow } fro
 import { streamWriter, type StreamWriter } from "../output/index.js";
 import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent, type TaskInput, type WorkerJob } from "../engine/ingest.js";
 import { MasbError } from "../errors.js";
+import type { Catalog } from "../catalog/load.js";
 import { lineAt, openCounter, readBytes, readChunks } from "./extract.js";
 import { splitFile } from "./split.js";
 import { collectIfGrown, collectionEnabled, collectNow, EVALUATION_GROWTH_BYTES } from "./gc.js";
@@ -40,6 +42,72 @@ function startWorker(data: { mode: "read" | "evaluate"; [k: string]: unknown }):
   const ts = new URL("./worker.ts", import.meta.url).href;
   const boot = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(ts)}); })`;
   return new Worker(boot, { eval: true, workerData, resourceLimits });
+}
+
+/**
+ * Read workers started before their job is known (`prestartReaders`): a worker takes 0.3 to
+ * 0.7 s to load its code and receive the catalog, which the CLI lets it do while this thread
+ * lists the extract, reads the CLUES catalog and builds the hierarchy, instead of after. Each
+ * waits, unreferenced (it keeps no process alive), for a `job` message; `threadRunner` takes
+ * them first.
+ */
+const pool: { worker: Worker; catalog: Catalog }[] = [];
+
+/**
+ * Starts the read workers a compute over the extract folder `dir` would use, ahead of it: as
+ * many as `threadRunner` would (one fewer than the threads: this thread reads too), none when
+ * the folder is smaller than `PARALLEL_MIN_BYTES` and no `workers` were asked for. They get
+ * the catalog now (copying it to a thread takes about 0.2 s, then spent while this thread
+ * works), the rest of their job when the run takes them; those it does not need are ended
+ * (`releaseReaders`).
+ */
+export function prestartReaders(dir: string, requested: number | undefined, catalog: Catalog): void {
+  const threads = requested ?? availableParallelism();
+  if (threads < 2) return;
+  if (requested === undefined) {
+    let bytes = 0;
+    try {
+      for (const name of readdirSync(dir)) {
+        const info = statSync(join(dir, name), { throwIfNoEntry: false });
+        if (info?.isFile()) bytes += info.size;
+      }
+    } catch {
+      return;
+    }
+    if (bytes < PARALLEL_MIN_BYTES) return;
+  }
+  while (pool.length < threads - 1) {
+    let w: Worker;
+    try {
+      w = startWorker({ mode: "read", catalog });
+    } catch {
+      return;
+    }
+    w.unref();
+    const drop = () => {
+      const i = pool.findIndex((p) => p.worker === w);
+      if (i >= 0) pool.splice(i, 1);
+    };
+    // A worker that fails or ends before it is taken is just not used.
+    w.on("error", drop);
+    w.on("exit", drop);
+    pool.push({ worker: w, catalog });
+  }
+}
+
+/** Ends the pre-started read workers no run took. */
+export function releaseReaders(): void {
+  for (const p of pool.splice(0)) void p.worker.terminate();
+}
+
+/** A read worker with its job: a pre-started one (sent the job without the catalog it has when it is the same), or a new one. */
+function readerFor(job: WorkerJob): Worker {
+  const taken = pool.shift();
+  if (!taken) return startWorker({ mode: "read", job });
+  const w = taken.worker;
+  w.ref();
+  w.postMessage({ kind: "job", job: taken.catalog === job.catalog ? { ...job, catalog: undefined } : job, collect: collectionEnabled() });
+  return w;
 }
 
 /** An error a worker posted, as the `MasbError` it was. */
@@ -177,12 +245,17 @@ export function threadRunner(options: ThreadRunnerOptions = {}): FileRunner {
     threadsFor(tasks, requested) {
       if (requested === undefined) {
         const bytes = tasks.reduce((s, t) => s + t.size, 0);
-        if (bytes < PARALLEL_MIN_BYTES) return 1;
+        if (bytes < PARALLEL_MIN_BYTES) {
+          releaseReaders();
+          return 1;
+        }
       }
       const threads = requested ?? availableParallelism();
       const partBytes = partSize(tasks, threads, options);
       const pieces = taskGroups(tasks).reduce((n, g) => n + (g.length === 1 ? Math.max(1, Math.ceil(g[0].size / partBytes)) : 1), 0);
-      return Math.max(1, Math.min(threads, pieces));
+      const n = Math.max(1, Math.min(threads, pieces));
+      if (n < 2) releaseReaders();
+      return n;
     },
     run(job, tasks, threads, on) {
       return new Promise<void>((resolve, reject) => {
@@ -254,7 +327,7 @@ export function threadRunner(options: ThreadRunnerOptions = {}): FileRunner {
         for (let i = local ? 1 : 0; i < threads; i++) {
           let w: Worker;
           try {
-            w = startWorker({ mode: "read", job });
+            w = readerFor(job);
           } catch (e) {
             fail(e);
             return;
@@ -290,6 +363,8 @@ export function threadRunner(options: ThreadRunnerOptions = {}): FileRunner {
           });
           feed();
         }
+        // Workers started ahead and not needed (fewer parts than threads) end now.
+        releaseReaders();
         if (local) {
           // This thread takes groups from the same queue, the opened files counted like the others'.
           team.own((async () => {

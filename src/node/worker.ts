@@ -7,6 +7,7 @@
  *   indicators it is sent, one at a time, and posts back their rows as output text.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { Catalog } from "../catalog/load.js";
 import type { EvaluateOptions } from "../engine/compute.js";
 import { readersFor, readTasks, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
 import { streamWriter } from "../output/index.js";
@@ -19,18 +20,30 @@ const fail = (e: unknown) => {
   const err = e as { name?: string; message?: string; code?: string; details?: unknown; stack?: string };
   post({ kind: "error", error: { name: err.name ?? "Error", message: err.message ?? String(e), code: err.code, details: err.details, stack: err.stack } });
 };
-const data = workerData as ({ mode: "read"; job: WorkerJob } | ({ mode: "evaluate"; snapshot: IngestedSnapshot } & EvaluateJob)) & { collect: boolean };
+// A read worker started ahead of its run (parallel.ts, `prestartReaders`) gets its job in a first message.
+const data = workerData as ({ mode: "read"; job?: WorkerJob; catalog?: Catalog } | ({ mode: "evaluate"; snapshot: IngestedSnapshot } & EvaluateJob)) & { collect: boolean };
 if (data.collect) enableCollection();
 
 if (data.mode === "read") {
-  const { readers } = readersFor(data.job);
-  port.on("message", (m: { kind: "tasks"; tasks: FileTask[] } | { kind: "fin" }) => {
+  let readers = data.job ? readersFor(data.job).readers : null;
+  // Its job without the catalog when it was started with that catalog already.
+  const catalog = data.catalog;
+  port.on("message", (m: { kind: "job"; job: WorkerJob; collect: boolean } | { kind: "tasks"; tasks: FileTask[] } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
+    if (m.kind === "job") {
+      if (m.collect) enableCollection();
+      try {
+        readers = readersFor({ ...m.job, catalog: m.job.catalog ?? catalog! }).readers;
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
     const progress = (task: FileTask, read: number) => {
       post({ kind: "progress", index: task.index, part: task.part?.k, read });
       collectIfGrown();
     };
-    readTasks(readers.get(m.tasks[0].source)!, m.tasks, openTask, progress, (partial) => {
+    readTasks(readers!.get(m.tasks[0].source)!, m.tasks, openTask, progress, (partial) => {
       const transfer: ArrayBuffer[] = [];
       for (const b of partial.buckets) transfer.push(b.a.buffer as ArrayBuffer, b.b.buffer as ArrayBuffer, b.rows.buffer as ArrayBuffer);
       for (const s of partial.sent?.values() ?? []) transfer.push(s.buffer as ArrayBuffer);
