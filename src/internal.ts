@@ -11,6 +11,9 @@ import { evaluateInThreads as inThreads, evaluationThreads as threadsFor } from 
 import { runSummary as summaryOf, type SummaryInput } from "./output/summary.js";
 import type { RunSummary } from "./output/summary.js";
 import type { Hierarchy } from "./hierarchy/index.js";
+import type { Catalog, Indicator } from "./catalog/load.js";
+import type { AtomicFile } from "./node/files.js";
+import { readPartials as readPartialsOf, writePartials as writePartialsOf } from "./node/partials.js";
 
 // Files, threads, memory
 export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
@@ -55,3 +58,12 @@ export type { IndicadorDef } from "./catalog/schema.js";
 
 /** The org units a pass found: the extract's CLUES catalog and regionalisation. */
 export const hierarchyOf = (ingested: Ingested): Hierarchy => passOf(ingested).hierarchy;
+
+// Partial sums as a file (`--escribir-parciales`, `--parciales`; src/engine/partials.ts has the format)
+export { partialsFileProblem } from "./node/partials.js";
+
+/** Writes a pass's partial sums to `path` under a temporary name; the caller commits it with the run's other outputs. */
+export const writePartials = (ingested: Ingested, path: string): Promise<AtomicFile> => writePartialsOf(passOf(ingested), path, { commit: false });
+
+/** A pass read back from a partial-sums file, for `evaluate` and the run summary like one from `ingest`. */
+export const readPartials = (catalog: Catalog, path: string, only?: Indicator[]): Promise<Ingested> => readPartialsOf(catalog, path, only);
