@@ -14,6 +14,8 @@ import type { Hierarchy } from "./hierarchy/index.js";
 import type { Catalog, Indicator } from "./catalog/load.js";
 import type { AtomicFile } from "./node/files.js";
 import { readPartials as readPartialsOf, writePartials as writePartialsOf } from "./node/partials.js";
+import { duckdbIngest, type DuckdbOptions } from "./node/duckdb.js";
+import type { Aviso } from "./errors.js";
 
 // Files, threads, memory
 export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
@@ -67,3 +69,9 @@ export const writePartials = (ingested: Ingested, path: string): Promise<AtomicF
 
 /** A pass read back from a partial-sums file, for `evaluate` and the run summary like one from `ingest`. */
 export const readPartials = (catalog: Catalog, path: string, only?: Indicator[]): Promise<Ingested> => readPartialsOf(catalog, path, only);
+
+// The DuckDB motor (`--motor duckdb`; src/node/duckdb.ts, src/sql)
+export { DUCKDB_INSTALL } from "./node/duckdb.js";
+
+/** The pass made in embedded DuckDB: the same `Ingested` as `ingest`, and the listing's warnings. */
+export const duckdbPass = (catalog: Catalog, dir: string, options: DuckdbOptions): Promise<{ ingested: Ingested; avisos: Aviso[] }> => duckdbIngest(catalog, dir, options);

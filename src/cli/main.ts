@@ -25,6 +25,7 @@ const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateComman
 const USAGE_CODES = new Set([
   "MASB_PERIODO_INVALIDO", "MASB_SELECCION_DESCONOCIDA", "MASB_UNIDAD_DESCONOCIDA",
   "MASB_EXTRACTO_NO_EXISTE", "MASB_EXTRACTO_NO_ES_CARPETA", "MASB_CATALOGO_NO_EXISTE", "MASB_CATALOGO_NO_ES_CARPETA", "MASB_METAS_NO_EXISTE",
+  "MASB_PARCIALES_NO_EXISTE", "MASB_PARCIALES_SELECCION", "MASB_DUCKDB_NO_INSTALADO",
 ]);
 
 /** The program: its commands, Spanish help and errors, and `--version`. */

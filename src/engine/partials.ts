@@ -365,6 +365,16 @@ export class PartialsReader {
     }
   }
 
+  /** A problem of a whole file, known to the caller rather than written in the records (the SQL motor's loader). */
+  addProblem(p: FileProblem): void {
+    this.problems.push(p);
+  }
+
+  /** The variable columns of a wide file, known to the caller (the SQL motor's loader). */
+  addVariables(source: string, file: string, codes: string[]): void {
+    (this.fileOf(source, file).variables ??= []).push(...codes);
+  }
+
   private select(ids: string): void {
     const wanted = ids.split(/\s+/).filter(Boolean);
     const missing = wanted.filter((id) => !this.catalog.byId.has(id));

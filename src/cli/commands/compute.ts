@@ -5,7 +5,7 @@ import { stringify } from "csv-stringify/sync";
 import { evaluate, evaluateEach, evaluationAvisos, formatRows, ingest, openExtract, type Aviso, type ComputeOptions, type Ingested, type ResultRow } from "../../index.js";
 import {
   AtomicFile, checkPeriod, collectIfGrown, collectNow, enableCollection, evaluateInThreads, evaluationThreads, EVALUATION_GROWTH_BYTES, FORMATTERS,
-  NIVELES, partialsFileProblem, readPartials, rejectionCounter, runSummary, selectIndicators, streamWriter, summaryText, VENTANAS, writeError, writePartials, type Ventana,
+  duckdbPass, NIVELES, partialsFileProblem, readPartials, rejectionCounter, runSummary, selectIndicators, streamWriter, summaryText, VENTANAS, writeError, writePartials, type Ventana,
 } from "../../internal.js";
 import {
   catalogOrExit, checkInputFolder, checkMetasFile, checkOutputTargets, fileProblem, fileSummary, EXIT, fmtInt, parseLevels, printProblems, UsageError, type CommandModule, type Io,
@@ -156,6 +156,29 @@ async function runCompute(io: Io, extractDir: string | undefined, o: Record<stri
       result = await readPartials(catalog, partialsIn, only && selectIndicators(catalog, only));
       sink = results ? await results.open() : io.stdout;
       for (const f of result.files) io.stderr.write(`${fileSummary(f)}\n`);
+    } else if (o.motor === "duckdb") {
+      // The pass in embedded DuckDB (src/sql): rows it turns down before typing are listed; the others are counted per file.
+      const rejStream = await rejections!.open();
+      rejStream.write(`${o.excel ? "\uFEFF" : ""}${REJECTIONS_HEAD}`);
+      sink = results ? await results.open() : io.stdout;
+      const tty = Boolean(io.stderr.isTTY);
+      const pass = await duckdbPass(catalog, extractDir!, {
+        only, threads: workers,
+        onReject(r) {
+          rejCount++;
+          counter.add(r);
+          rejStream.write(stringify([[r.source, r.file, r.line, r.column ?? "", r.value ?? "", r.code, r.reason, r.raw.join("|")]]));
+        },
+        onFile(source, file) {
+          if (tty) io.stderr.write(`\r\x1b[K  ${source}: ${file}…`);
+        },
+      });
+      if (tty) io.stderr.write("\r\x1b[K");
+      result = pass.ingested;
+      listing = pass.avisos;
+      printProblems(io, listing);
+      for (const f of result.files) io.stderr.write(`${fileSummary(f)}\n`);
+      if (partialsOut) partials = await writePartials(result, partialsOut);
     } else {
       // The extract is listed before the temporary files exist: they may sit in its folder.
       const opened = await openExtract(extractDir!, catalog);
@@ -213,7 +236,7 @@ async function runCompute(io: Io, extractDir: string | undefined, o: Record<stri
     }
     if (results) await results.commit();
     const read = result.files.reduce((s, f) => s + f.read, 0);
-    const rejected = partialsIn ? result.files.reduce((s, f) => s + f.rejected, 0) : rejCount;
+    const rejected = partialsIn || o.motor === "duckdb" ? result.files.reduce((s, f) => s + f.rejected, 0) : rejCount;
     io.stderr.write(`periodo ${period}: ${result.indicators.length} indicadores, ${fmtInt(count)} resultados; ${fmtInt(read)} renglones leídos, ${fmtInt(rejected)} rechazados`
       + `${rejCount ? ` (detalle en ${rejPath})` : ""}${partialsIn ? ` (según ${partialsIn})` : ""}${partialsOut ? `; sumas parciales en ${partialsOut}` : ""}${out ? `; resultados en ${out}` : ""}\n`);
     return exit;
@@ -237,8 +260,11 @@ function refuseSourceConflicts(extractDir: string | undefined, partialsIn: strin
   if (extractDir !== undefined && partialsIn !== undefined) {
     throw new UsageError("MASB_OPCION_NO_APLICA", `--parciales toma las sumas parciales en lugar de un extracto, y se indicó también el extracto '${extractDir}'`, "quite el extracto, o quite --parciales");
   }
+  if (o.motor === "duckdb" && o.strict) {
+    throw new UsageError("MASB_OPCION_NO_APLICA", "--strict no aplica con --motor duckdb: el SQL evalúa todos los renglones a la vez y no se detiene en el primero rechazado", "quite --strict, o use el motor en flujo (sin --motor)");
+  }
   if (partialsIn === undefined) return;
-  const rowsOnly: [string, string][] = [["--strict", "strict"], ["--rechazos", "rechazos"], ["--escribir-parciales", "escribirParciales"]];
+  const rowsOnly: [string, string][] = [["--strict", "strict"], ["--rechazos", "rechazos"], ["--escribir-parciales", "escribirParciales"], ["--motor", "motor"]];
   for (const [flag, key] of rowsOnly) {
     if (o[key] !== undefined && o[key] !== false) {
       throw new UsageError("MASB_OPCION_NO_APLICA", `${flag} no aplica con --parciales: los renglones se leyeron donde se calcularon las sumas parciales`, `quite ${flag}`);
@@ -277,6 +303,7 @@ export const computeCommand: CommandModule = (program, io, setCode) => {
     .option("--rechazos <archivo>", "dónde escribir los renglones rechazados")
     .option("--resumen <archivo>", "además, el resumen de la corrida en JSON (archivos, rechazos por código, avisos)")
     .option("--catalog <dir>", "carpeta del catálogo (por omisión el incluido)")
+    .addOption(new Option("--motor <motor>", "dónde se hace la pasada por el extracto: flujo (masb, por omisión) o duckdb (SQL en DuckDB embebido; requiere npm install @duckdb/node-api)").choices(["flujo", "duckdb"]))
     .option("--escribir-parciales <archivo>", "además, las sumas parciales de la pasada en CSV (el formato de masb sql)")
     .option("--parciales <archivo>", "calcula desde sumas parciales (CSV de masb sql o de --escribir-parciales) en lugar de un extracto")
     .option("--metas <archivo>", "metas por entidad, región o zona (CSV: indicador,nivel,clave,meta[,umbral_amarillo,umbral_verde])")

@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers.js";
+
+/**
+ * The DuckDB motor (`masb compute --motor duckdb`, src/sql + src/node/duckdb.ts) against the
+ * streaming engine, both real: the same extract gives the same bytes, every indicator at every
+ * level, and the same partial sums. The streaming engine is itself checked against the
+ * hand-written DuckDB reference (tests/reference).
+ */
+
+const DEMO = resolve(import.meta.dirname, "../fixtures/demo");
+const dir = mkdtempSync(join(tmpdir(), "masb-motor-"));
+const at = (f: string) => join(dir, f);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const compute = (args: string[], rechazos: string) => runCli(["compute", ...args, "--format", "csv", "--rechazos", at(rechazos)]);
+
+describe("--motor duckdb on the demo extract", () => {
+  let stream: Awaited<ReturnType<typeof runCli>>;
+  let duck: Awaited<ReturnType<typeof runCli>>;
+  beforeAll(async () => {
+    stream = await compute([DEMO, "--escribir-parciales", at("flujo.csv")], "r1.csv");
+    duck = await compute([DEMO, "--motor", "duckdb", "--escribir-parciales", at("duckdb.csv")], "r2.csv");
+  });
+
+  it("gives byte-identical results in each indicator's own window, every indicator and level", () => {
+    expect(stream.code).toBe(0);
+    expect(duck.code).toBe(0);
+    expect(duck.stdout.split("\n").length).toBeGreaterThan(11_000);
+    expect(duck.stdout).toBe(stream.stdout);
+  });
+
+  it("gives byte-identical results in 12-month windows", async () => {
+    const s = await compute([DEMO, "--ventana", "12_meses"], "r3.csv");
+    const d = await compute([DEMO, "--motor", "duckdb", "--ventana", "12_meses"], "r4.csv");
+    expect(d.stdout).toBe(s.stdout);
+  });
+
+  it("leaves the same partial sums as the streaming pass, record for record", () => {
+    expect(readFileSync(at("duckdb.csv"), "utf8")).toBe(readFileSync(at("flujo.csv"), "utf8"));
+  });
+
+  it("reports the same files, counts and warnings", () => {
+    const lines = (s: string) => s.split("\n").filter((l) => l && !l.startsWith("periodo "));
+    expect(lines(duck.stderr)).toEqual(lines(stream.stderr));
+    // The demo's two bad discharges (unknown CLUES) are counted as rejected by both.
+    expect(duck.stderr).toContain("136,902 renglones leídos, 2 rechazados");
+  });
+});
+
+describe("--motor duckdb reads Parquet files named as the source's files", () => {
+  const parquet = at("parquet");
+  beforeAll(async () => {
+    // The demo's files as a warehouse would export them: every column text, one .parquet per file.
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(parquet);
+    const instance = await DuckDBInstance.create(":memory:");
+    const con = await instance.connect();
+    const latin1 = /^(DA_.*_SIS_|URGENCIAS|conapo)/i;
+    for (const f of readdirSync(DEMO)) {
+      const delim = /^(EGRESOS|URGENCIAS)/i.test(f) ? "|" : ",";
+      const stem = f.replace(/\.[^.]+$/, "");
+      await con.run(`COPY (SELECT * FROM read_csv('${join(DEMO, f)}', header = true, all_varchar = true, delim = '${delim}', quote = '"', escape = '"', `
+        + `encoding = '${latin1.test(f) ? "latin-1" : "utf-8"}')) TO '${join(parquet, `${stem}.parquet`)}' (FORMAT parquet)`);
+    }
+    con.closeSync();
+    instance.closeSync();
+  });
+
+  it("gives the results of the CSV extract", async () => {
+    const s = await compute([DEMO], "r5.csv");
+    const d = await compute([parquet, "--motor", "duckdb"], "r6.csv");
+    expect(d.code).toBe(0);
+    expect(d.stderr).not.toContain("MASB_ARCHIVO_NO_RECONOCIDO");
+    expect(d.stdout).toBe(s.stdout);
+  });
+});
+
+describe("the options of --motor", () => {
+  it("refuses --strict with --motor duckdb (exit 2): the SQL does not stop at the first rejected row", async () => {
+    const run = await runCli(["compute", DEMO, "--motor", "duckdb", "--strict"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error [MASB_OPCION_NO_APLICA] --strict no aplica con --motor duckdb");
+  });
+
+  it("refuses a motor it does not have (exit 2)", async () => {
+    const run = await runCli(["compute", DEMO, "--motor", "spark"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error [MASB_USO_VALOR_INVALIDO] --motor: valor 'spark' no admitido; use flujo o duckdb");
+  });
+});
