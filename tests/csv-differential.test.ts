@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { CsvTokenizer } from "../src/sources/csv.js";
+import { KeyHasher } from "../src/engine/keys.js";
+import { CsvTokenizer, PARSED, QUOTED, splitSpan, type RecordSpan } from "../src/sources/csv.js";
 import { TextFromBytes, type Declared } from "../src/sources/decode.js";
 
 /**
@@ -71,7 +72,8 @@ function generateField(rng: Rng, delimiter: string, last: boolean, strict: boole
   return { text: value, value };
 }
 
-function generate(rng: Rng, size: "small" | "medium" | "large" | "huge", strict = false): Generated {
+/** `quoteAll`: every field quoted (SINAC's style), so that most lines take the quoted fast path. */
+function generate(rng: Rng, size: "small" | "medium" | "large" | "huge", strict = false, quoteAll = false): Generated {
   const delimiter = pick(rng, DELIMITERS);
   const bom = rng() < 0.2;
   const eolStyle = pick(rng, ["\n", "\r\n", "mixed"] as const);
@@ -92,7 +94,7 @@ function generate(rng: Rng, size: "small" | "medium" | "large" | "huge", strict 
     const values: string[] = [];
     for (let k = 0; k < n; k++) {
       const f = generateField(rng, delimiter, k === n - 1, strict);
-      parts.push(f.text);
+      parts.push(quoteAll && !f.text.startsWith('"') ? `"${f.value.replace(/"/g, '""')}"` : f.text);
       values.push(f.value);
     }
     // A record of one unquoted empty field is a blank line: quote it.
@@ -336,5 +338,82 @@ describe("the tokenizer on malformed files", () => {
     expect(failures).toEqual([]);
     expect(strictAgreements).toBeGreaterThan(15);
     expect(invariance).toBeGreaterThan(100);
+  });
+});
+
+/** The two halves of a whole record's key hash, field by field (what `fieldsOf` must give). */
+function hashOfFields(fields: string[]): string {
+  const h = new KeyHasher();
+  h.start();
+  for (const f of fields) h.field(f);
+  h.end();
+  return `${h.a}/${h.b}`;
+}
+
+/**
+ * Our records read with a projection: per record, the field count, the projected fields, the
+ * whole record (split again from its text where the tokenizer sliced only some), and whether
+ * hashing it from its text gave the hash of its fields.
+ */
+function projected(bytes: Uint8Array, chunk: number, declared: Declared, delimiter: string, keep: Uint8Array): { signature: string; hashMismatches: number; sliced: number } {
+  const text = new TextFromBytes(declared);
+  const t = new CsvTokenizer(delimiter);
+  t.project(keep);
+  let signature = "";
+  let hashMismatches = 0;
+  let sliced = 0;
+  const h = new KeyHasher();
+  const on = (fields: string[], line: number, error: string | null, _p: unknown, span: RecordSpan) => {
+    const whole = span.kind === PARSED ? fields : splitSpan(span, delimiter);
+    if (span.kind !== PARSED) {
+      sliced++;
+      h.start();
+      h.fieldsOf(span.text, span.start, span.end, delimiter.charCodeAt(0), span.kind === QUOTED);
+      h.end();
+      if (`${h.a}/${h.b}` !== hashOfFields(whole)) hashMismatches++;
+    }
+    const kept = whole.map((f, i) => (keep[i] === 1 ? f : "·"));
+    signature += `${line}${error ? "!" : ":"}${fields.length}:${kept.join("\u0001")}|${whole.join("\u0001")}\n`;
+    // The projected positions hold their field.
+    for (let i = 0; i < fields.length; i++) if (keep[i] === 1 && fields[i] !== whole[i]) signature += `  campo ${i}: ${JSON.stringify(fields[i])}\n`;
+  };
+  for (let i = 0; i < bytes.length; i += chunk) {
+    const s = text.push(bytes.subarray(i, i + chunk));
+    if (s) t.push(s, on);
+  }
+  const tail = text.end();
+  if (tail) t.push(tail, on);
+  t.end(on);
+  return { signature, hashMismatches, sliced };
+}
+
+describe("column projection", () => {
+  it("slices the projected fields as csv-parse reads them, counts the others, and splits the whole record again from its text", () => {
+    const rng = prng(SEED + 3);
+    let files = 0;
+    let sliced = 0;
+    const failures: string[] = [];
+    for (let f = 0; f < 300; f++) {
+      const g = generate(rng, pick(rng, ["small", "medium", "large"] as const), false, rng() < 0.5);
+      const ref = reference(g.text, g.delimiter, true)!;
+      expect(ref.records).toEqual(g.records);
+      const keep = new Uint8Array(int(rng, 0, 10));
+      for (let i = 0; i < keep.length; i++) keep[i] = rng() < 0.4 ? 1 : 0;
+      let expected = "";
+      ref.records.forEach((record, k) => {
+        expected += `${ref.lines[k]}:${record.length}:${record.map((x, i) => (keep[i] === 1 ? x : "·")).join("\u0001")}|${record.join("\u0001")}\n`;
+      });
+      const { bytes, declared } = encode(g.text, g.encoding);
+      files++;
+      for (const chunk of [1, 2, 7, 64, 333, 65536]) {
+        const got = projected(bytes, chunk, declared, g.delimiter, keep);
+        sliced += got.sliced;
+        if (got.hashMismatches > 0) failures.push(`file ${f}, chunk ${chunk}: ${got.hashMismatches} records hashed from their text differently from their fields: ${JSON.stringify(g.text)}`);
+        if (got.signature !== expected && failures.length < 3) failures.push(`file ${f}, chunk ${chunk}, keep ${[...keep].join("")}: ${JSON.stringify(g.text)}\nours:\n${got.signature}expected:\n${expected}`);
+      }
+    }
+    console.log(`projection: ${files} files at 6 chunk sizes, ${sliced} records sliced on a fast path`);
+    expect(failures).toEqual([]);
+    expect(sliced).toBeGreaterThan(10_000);
   });
 });

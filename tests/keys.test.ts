@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KeyHasher, SeenKeys } from "../src/engine/keys.js";
+import { KeyHasher, SeenKeys, sharesAKey } from "../src/engine/keys.js";
 import { validateCatalog as validate } from "../src/index.js";
 
 const validateCatalog = async (...args: Parameters<typeof validate>) => (await validate(...args)).problems;
@@ -83,6 +83,45 @@ describe("natural keys (llave): the set of keys already read", () => {
       expect(seen.lineAt(first)).toBe(id + 1);
     }
     expect(seen.size).toBe(10_000);
+  });
+});
+
+describe("the keys of parts read apart, checked together", () => {
+  /** A seeded stream of 32-bit words (mulberry32). */
+  const words = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) | 0;
+  };
+  const setOf = (pairs: [number, number][]) => {
+    const seen = new SeenKeys();
+    seen.startFile("parte.csv");
+    pairs.forEach(([a, b], i) => seen.add(a, b, i + 2));
+    return seen;
+  };
+
+  it("hands back every key once, sorted by a then b as unsigned numbers", () => {
+    const next = words(7);
+    // Keys with equal a (and with a's sign bit set) among random ones.
+    const pairs: [number, number][] = Array.from({ length: 20_000 }, (_, i) => [i % 7 === 0 ? -5 : next(), next()]);
+    const sorted = setOf(pairs).sortedPairs();
+    const expected = [...pairs].sort((x, y) => (x[0] >>> 0) - (y[0] >>> 0) || (x[1] >>> 0) - (y[1] >>> 0)).flat();
+    expect([...sorted]).toEqual(expected.map((x) => x | 0));
+  });
+
+  it("finds a key in two parts, and none when each key is in one", () => {
+    const next = words(11);
+    const parts = [0, 1, 2].map(() => Array.from({ length: 5_000 }, () => [next(), next()] as [number, number]));
+    const lists = parts.map((p) => setOf(p).sortedPairs());
+    expect(sharesAKey(lists)).toBe(false);
+    expect(sharesAKey([lists[0], new Int32Array(0), lists[2]])).toBe(false);
+    // The last key of the third part also in the first.
+    const repeated = [...parts[0], parts[2][4_999]];
+    expect(sharesAKey([setOf(repeated).sortedPairs(), lists[1], lists[2]])).toBe(true);
+    // Same a, other b: not the same key.
+    const near = [...parts[1], [parts[2][0][0], parts[2][0][1] ^ 1] as [number, number]];
+    expect(sharesAKey([lists[0], setOf(near).sortedPairs(), lists[2]])).toBe(false);
   });
 });
 

@@ -3,12 +3,13 @@ import { NIVELES, type ClaveIntento, type Nivel } from "../catalog/schema.js";
 import { DataError, MasbError, type Aviso } from "../errors.js";
 import { compileFilter, formatIsoDate, monthIndexOfDays, type EvalContext } from "../expr/index.js";
 import { ENTIDAD_NO_ESPECIFICADA, Hierarchy, type RegionInfo, type UnitInfo } from "../hierarchy/index.js";
-import { readSource, type Chunks, type FileProblem, type RecordObject, type Rejection, type RowSink } from "../sources/reader.js";
+import { mergeUnclosed, RawRecord, readSource, unclosedQuoteProblem, type Chunks, type FileProblem, type ReadPart, type RecordObject, type Rejection, type RowSink, type Unclosed } from "../sources/reader.js";
 import { noNetworkError, regionalisationAvisos, sourceAvisos, suggestClues } from "./avisos.js";
 import type { Grain } from "./evaluate.js";
 import { monthIndex } from "./periods.js";
 import { compileAccumulator, planFor, type Accumulator, type Plan, type SourcePlan } from "./plan.js";
-import { KeyHasher, SeenKeys } from "./keys.js";
+import { KeyHasher, SeenKeys, sharesAKey } from "./keys.js";
+import { QUOTED } from "../sources/csv.js";
 import { Bucket, SourceStore } from "./store.js";
 
 /** One input of a source: a name for messages and a way to get its bytes or text, once. */
@@ -163,9 +164,32 @@ export interface FileTask {
   size: number;
   /**
    * Tasks with the same group are read by one thread, one after the other in index order,
-   * with one reader: the files of a source with a `llave`, whose keys are unique across them.
+   * with one reader and one key set: what one thread would do with a source's files. The
+   * runner is handed such a group when reading them apart did not give that (see `ingest`).
    */
   group?: string;
+  /**
+   * The source has a natural key (`llave`). Its files (and their parts) are read apart, each
+   * with a key set of its own that it hands back (`FilePartial.keys`); once all are read, a
+   * key in two of them sends the source to be read again as a group.
+   */
+  keyed?: boolean;
+  /** A byte range of a big file, read apart from the rest of it (the runner splits files). */
+  part?: FilePart;
+}
+
+/**
+ * A part of a file: bytes [start, end), starting after a line break. The parts of a file
+ * cover it: the first starts at 0, the last ends at its size.
+ */
+export interface FilePart {
+  /** Its place among the file's `n` parts, from 0. */
+  k: number;
+  n: number;
+  start: number;
+  end: number;
+  /** Bytes of the file's first line, its header, which a later part reads first to bind the columns. */
+  head: number;
 }
 
 /** The partial sums of one bucket, as plain arrays (transferable). */
@@ -187,22 +211,35 @@ export interface FilePartial {
   rejections: Rejection[];
   problems: FileProblem[];
   buckets: PartialBucket[];
+  /**
+   * A part of a file (`FileTask.part`): which, whether it ended at a record's end (a part
+   * that is not the last; see `ReadOutcome.clean`), and its quotes that never closed.
+   */
+  part?: { k: number; n: number; clean: boolean; unclosed?: Unclosed };
+  /** A keyed task read alone: the keys it accepted, sorted (a, b) pairs (`SeenKeys.sortedPairs`). */
+  keys?: Int32Array;
+  /** A part of a file of a source with `unico`: its rows' keys, sorted (a, b) pairs; the file's parts must not share one. */
+  uniqueKeys?: Int32Array;
 }
 
-/** Runs `FileTask`s somewhere else and hands back each file's partial sums, in any order. */
+/** Runs `FileTask`s somewhere else and hands back each task's partial sums, in any order. */
 export interface FileRunner {
   /** How many threads it would use for these tasks; 1 or less means: read them here. */
   threadsFor(tasks: FileTask[], requested: number | undefined): number;
   /**
-   * Reads the tasks in `threads` threads, handing each file's partial sums to `on.partial`.
-   * With `on.local`, this thread is one of them: it reads files too, between messages, a
-   * group of tasks (see `FileTask.group`; a task without one is a group of its own) at a time.
+   * Reads the tasks in `threads` threads, handing each task's partial sums to `on.partial`;
+   * it may split a big file into parts (`FileTask.part`), each handed back on its own. With
+   * `on.local`, this thread is one of them: it reads too, between messages, a task (or a
+   * group, see `FileTask.group`) at a time, opening it with `open`. `on.partial` may hand
+   * back more tasks (`more`), read before the rest; `run` ends once they are read too.
    */
   run(job: WorkerJob, tasks: FileTask[], threads: number, on: {
-    partial(p: FilePartial): void;
+    partial(p: FilePartial, more: (group: FileTask[]) => void): void;
     progress(e: ProgressEvent): void;
-    local?(tasks: FileTask[], each: (p: FilePartial) => void): Promise<void>;
+    local?(tasks: FileTask[], each: (p: FilePartial) => void, open: (task: FileTask) => Promise<TaskInput>, progress: (task: FileTask, read: number) => void): Promise<void>;
   }): Promise<void>;
+  /** Allocates the arrays of the totals, in memory that its threads can share (so that evaluating in them needs no copy). */
+  allocate?: (length: number) => Float64Array;
 }
 
 /**
@@ -276,6 +313,29 @@ export interface FileOutcome {
   report: FileReport;
   latest: number;
   sent: Map<number, Uint8Array> | null;
+  /** A part that is not the file's last: whether it ended at a record's end (see `ReadOutcome.clean`). */
+  clean?: boolean;
+  /** A part: its quotes that never closed (reported once per file). */
+  unclosed?: Unclosed;
+  /** Read `alone`: the natural keys it accepted, as sorted (a, b) pairs. */
+  keys?: Int32Array;
+  /** A part of a file of a source with `unico`: the keys of its rows, as sorted (a, b) pairs. */
+  uniqueKeys?: Int32Array;
+}
+
+/** How `SourceReader.read` reads one input besides its bytes. */
+export interface ReadOptions {
+  /** The size of this file and of the source's files still to read after it, when known (sizes the key set). */
+  bytesAhead?: number;
+  /** The size of this input (a file, or a part's range), when known (sizes the set of `unico` keys). */
+  bytes?: number;
+  /** A byte range of the file (a part read on its own). */
+  part?: ReadPart;
+  /**
+   * Read apart from the source's other inputs: with a fresh key set, handed back with the
+   * outcome (`keys`) and forgotten, so that the keys of all the parts can be checked together.
+   */
+  alone?: boolean;
 }
 
 /**
@@ -302,6 +362,9 @@ export class SourceReader {
   private readonly keyColumns: number[] | null;
   private readonly keyHeaders: string;
   private readonly hasher = new KeyHasher();
+  private readonly uniqueHasher = new KeyHasher();
+  /** The delimiter's code, to hash a whole record from its text. */
+  private readonly delimiter: number;
   /** The keys of the records read since the last `forgetKeys()`. */
   private seenKeys: SeenKeys | null = null;
 
@@ -320,6 +383,7 @@ export class SourceReader {
     const llave = source.def.llave;
     this.keyColumns = llave === undefined ? null : llave === "renglon" ? [] : llave.map((c) => source.index.get(c)!);
     this.keyHeaders = Array.isArray(llave) ? llave.map((c) => originalName(source, c)).join("/") : "";
+    this.delimiter = source.def.formato.delimitador.charCodeAt(0);
   }
 
   /** Drops the keys read so far (their memory with them): the source's last file has been read. */
@@ -333,19 +397,17 @@ export class SourceReader {
    * instead of doubling it (a doubling leaves the old table as garbage: a national SINAC
    * year peaked at 1.75 times its table).
    */
-  async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks, bytesAhead?: number): Promise<FileOutcome> {
+  async read(file: string, chunks: Chunks, store: SourceStore, hooks: FileHooks, options: ReadOptions = {}): Promise<FileOutcome> {
+    const { bytesAhead, bytes, part, alone } = options;
+    if (alone) this.seenKeys = null;
     const source = this.sp.source;
     const report: FileReport = { source: source.name, file, read: 0, accepted: 0, rejected: 0 };
     const { attach, overrides, period, accumulate, labels, used } = this;
     const nodes = new Int32Array(this.sp.groups.length);
     const unique = source.def.unico?.map((c) => source.index.get(c)!);
-    const seen = new Set<string>();
-    // When rows attach by their CLUES alone and the CLUES is one of the key columns, the node
-    // stands for it: duplicates are looked for per node and period, among the other key
-    // columns (often one: no string to build). A third of the pass, before.
-    const byUnit = unique !== undefined && unique.includes(source.index.get("clues") ?? -1) && attachesByCluesOnly(source);
-    const rest = byUnit ? unique.filter((i) => i !== source.index.get("clues")) : [];
-    const seenByNode: (Map<number, Set<string>> | undefined)[] = byUnit ? new Array(this.hierarchy.size) : [];
+    // Keys of `unico` in this file, by period, as 64-bit hashes (as `llave`'s): no string per row.
+    const seen = unique ? new SeenKeys() : null;
+    const uniqueHasher = this.uniqueHasher;
     const monthly = grainOf(source) === "mes";
     const hierarchySize = this.hierarchy.size;
     const sent = source.def.exige_reporte ? new Map<number, Uint8Array>() : null;
@@ -361,17 +423,18 @@ export class SourceReader {
     let bucket: Bucket | null = null;
     let sentKey = NaN;
     let sentNow: Uint8Array | null = null;
-    let raw: string[] = [];
+    let raw: RawRecord | null = null;
     const reader = this;
     const seenKeys = this.keyColumns ? (this.seenKeys ??= new SeenKeys()) : null;
     seenKeys?.startFile(file);
-    if (seenKeys && bytesAhead) {
+    if ((seenKeys && bytesAhead) || (seen && bytes)) {
       let sized = false;
       chunks = countingBytes(chunks, (before) => {
         if (sized || before < SIZING_SAMPLE_BYTES) return;
         sized = true;
         // A tenth more than the estimate: rows further on may be shorter.
-        seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
+        if (seenKeys && bytesAhead) seenKeys.reserve(Math.ceil((seenKeys.size + ((bytesAhead - before) * rowsSeen) / before) * 1.1));
+        if (seen && bytes) seen.reserve(Math.ceil((seen.size + ((bytes - before) * rowsSeen) / before) * 1.1));
       });
     }
     const reject = (code: string, reason: string, column?: string, value?: string): void => {
@@ -379,15 +442,15 @@ export class SourceReader {
       lastNode = -1;
       placed = false;
       report.rejected++;
-      hooks.reject({ file, line: lastLine, code, reason, column, value, raw });
+      hooks.reject({ file, line: lastLine, code, reason, column, value, raw: raw!.all() });
     };
     const sink: RowSink = {
-      row(row, line, fields) {
+      row(row, line, record) {
         if (line === rejectedLine) return; // one rejection per physical record, even when pivoted
         if (line !== lastLine) {
           // Key and period are the same for every pivoted row of one record: resolve them once.
           lastLine = line;
-          raw = fields;
+          raw = record;
           sawRow = true;
           if (++rowsSeen % 100_000 === 0) hooks.progress(rowsSeen);
           const at = attach(row);
@@ -395,27 +458,18 @@ export class SourceReader {
           const key = period(row);
           if (key === null) return reject("MASB_PERIODO_INVALIDO", `el renglón no tiene fecha o periodo válido (${periodColumns(source)})`);
           if (unique && at >= 0) {
-            let set: Set<string> = seen;
-            let k: string;
-            if (byUnit) {
-              let periods = seenByNode[at];
-              if (!periods) seenByNode[at] = periods = new Map();
-              set = periods.get(key)!;
-              if (!set) periods.set(key, (set = new Set()));
-              k = rest.length === 1 ? keyText(row[rest[0]]) : "";
-              for (let i = 0; rest.length > 1 && i < rest.length; i++) k += `|${keyText(row[rest[i]])}`;
-            } else {
-              k = String(key);
-              for (let i = 0; i < unique.length; i++) k += `|${keyText(row[unique[i]])}`;
-            }
-            if (set.has(k)) {
+            const h = uniqueHasher;
+            h.start();
+            h.value(key);
+            for (let i = 0; i < unique.length; i++) h.value(row[unique[i]]);
+            h.end();
+            if (seen!.add(h.a, h.b, line) >= 0) {
               return reject("MASB_CLAVE_DUPLICADA", `renglón duplicado: ya hubo uno con ${source.def.unico!.join(", ")} = ${unique.map((i) => row[i]).join(", ")} en el periodo`);
             }
-            set.add(k);
           }
           // Last of the checks, so that only accepted records (out of scope included) hold a key.
           if (seenKeys) {
-            const first = reader.firstOccurrence(seenKeys, row, fields, line);
+            const first = reader.firstOccurrence(seenKeys, row, record, line);
             if (first >= 0) return reject("MASB_REGISTRO_DUPLICADO", reader.duplicateReason(seenKeys, first, row), ...reader.keyCell(row));
           }
           lastNode = at;
@@ -467,26 +521,40 @@ export class SourceReader {
       },
       problem: hooks.problem,
     };
-    const { read, variables } = await readSource(source, file, chunks, sink);
+    const { read, variables, clean, unclosed } = await readSource(source, file, chunks, sink, part);
     report.read = read;
     if (variables) report.variables = variables;
     report.accepted = read - report.rejected;
     outside.forEach((n, g) => {
       if (n > 0) (report.fueraDeAlcance ??= {})[labels[g]] = (report.fueraDeAlcance?.[labels[g]] ?? 0) + n;
     });
-    return { report, latest, sent: sawRow ? sent : null };
+    const outcome: FileOutcome = { report, latest, sent: sawRow ? sent : null };
+    if (part) {
+      outcome.clean = clean;
+      outcome.unclosed = unclosed;
+      // `unico` holds within a file: its parts' keys are checked together.
+      if (seen) outcome.uniqueKeys = seen.sortedPairs();
+    }
+    if (alone && seenKeys) {
+      outcome.keys = seenKeys.sortedPairs();
+      this.forgetKeys();
+    }
+    return outcome;
   }
 
   /**
    * Records the key of the record at `line`; returns the slot of an earlier record with the
    * same key, or -1. A key with an empty part identifies nothing and is not recorded.
    */
-  private firstOccurrence(seen: SeenKeys, row: unknown[], fields: string[], line: number): number {
+  private firstOccurrence(seen: SeenKeys, row: unknown[], raw: RawRecord, line: number): number {
     const h = this.hasher;
     const cols = this.keyColumns!;
     h.start();
     if (cols.length === 0) {
-      for (let i = 0; i < fields.length; i++) h.field(fields[i]);
+      // The whole record: every field, hashed from the text when the tokenizer sliced only some.
+      const span = raw.span;
+      if (span !== null) h.fieldsOf(span.text, span.start, span.end, this.delimiter, span.kind === QUOTED);
+      else for (let i = 0; i < raw.fields.length; i++) h.field(raw.fields[i]);
     } else {
       for (let i = 0; i < cols.length; i++) {
         const v = row[cols[i]];
@@ -543,34 +611,52 @@ export function readersFor(job: WorkerJob): { readers: Map<string, SourceReader>
   return { readers };
 }
 
+/** A task's input: its bytes, and for a part of a file, where it is (see `ReadPart`). */
+export interface TaskInput {
+  chunks: Chunks;
+  part?: ReadPart;
+}
+
 /**
- * Reads one file into fresh partial sums (what a worker sends back), or, given `into`, straight
+ * Reads one task into fresh partial sums (what a worker sends back), or, given `into`, straight
  * into that store (the thread that owns the stores: sums add up in any order) with no buckets
  * in the partial.
  */
 export async function readPartial(
-  reader: SourceReader, task: FileTask, chunks: Chunks, progress: (read: number) => void, into?: SourceStore, bytesAhead?: number,
+  reader: SourceReader, task: FileTask, input: TaskInput, progress: (read: number) => void, into: SourceStore | undefined, options: ReadOptions,
 ): Promise<FilePartial> {
   const store = into ?? new SourceStore(reader.sp, reader.nNodes);
   const rejections: Rejection[] = [];
   const problems: FileProblem[] = [];
-  const out = await reader.read(task.file, chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress }, bytesAhead);
+  const out = await reader.read(task.file, input.chunks, store, { reject: (r) => rejections.push(r), problem: (p) => problems.push(p), progress }, { ...options, part: input.part });
   const buckets = into ? [] : [...store.buckets].map(([key, b]) => ({ key, a: b.a, b: b.b, rows: b.rows, sets: b.sets }));
-  return { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
+  const partial: FilePartial = { index: task.index, report: out.report, latest: out.latest, sent: out.sent, rejections, problems, buckets };
+  if (task.part) partial.part = { k: task.part.k, n: task.part.n, clean: out.clean ?? false, unclosed: out.unclosed };
+  if (out.keys) partial.keys = out.keys;
+  if (out.uniqueKeys) partial.uniqueKeys = out.uniqueKeys;
+  return partial;
 }
 
 /**
- * Reads a group of tasks of one source (`FileTask.group`) in order with one reader, handing
- * each file's partial to `each` as soon as it is read; then forgets the group's keys.
+ * Reads what a thread is handed at a time, handing each task's partial to `each` as soon as
+ * it is read: a task alone (a whole file or a part of one; a keyed source's task hands back
+ * its keys, see `FileTask.keyed`), or a group (`FileTask.group`): a source's files in order
+ * with one reader and one key set, forgotten at the end.
  */
-export async function readGroup(
-  reader: SourceReader, tasks: FileTask[], open: (task: FileTask) => Chunks, progress: (task: FileTask, read: number) => void,
+export async function readTasks(
+  reader: SourceReader, tasks: FileTask[], open: (task: FileTask) => Promise<TaskInput>, progress: (task: FileTask, read: number) => void,
   each: (p: FilePartial) => void, into?: SourceStore,
 ): Promise<void> {
+  if (tasks.length === 1 && tasks[0].group === undefined) {
+    const task = tasks[0];
+    const bytes = task.part ? task.part.end - task.part.start : task.size;
+    each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: bytes, bytes, alone: task.keyed === true }));
+    return;
+  }
   try {
     let ahead = tasks.reduce((sum, t) => sum + t.size, 0);
     for (const task of tasks) {
-      each(await readPartial(reader, task, open(task), (read) => progress(task, read), into, ahead));
+      each(await readPartial(reader, task, await open(task), (read) => progress(task, read), into, { bytesAhead: ahead, bytes: task.size }));
       ahead -= task.size;
     }
   } finally {
@@ -622,15 +708,15 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       const report: FileReport = { source: source.name, file: input.name, read: 0, accepted: 0, rejected: 0 };
       options.onProgress?.({ kind: "archivo", source: source.name, file: input.name });
       let line = -1;
-      let raw: string[] = [];
+      let raw: RawRecord | null = null;
       const rejectRow = (code: string, reason: string, column?: string, value?: string) => {
         report.rejected++;
-        emitReject(source.name, { file: input.name, line, code, reason, column, value, raw });
+        emitReject(source.name, { file: input.name, line, code, reason, column, value, raw: raw!.all() });
       };
       const { read } = await readSource(source, input.name, input.open(), {
-        row(row, l, fields) {
+        row(row, l, record) {
           line = l;
-          raw = fields;
+          raw = record;
           onRow(row, rejectRow);
         },
         reject(r) {
@@ -717,7 +803,9 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
 
   // 2. One store per planned source; the catalog's own aggregates come from the rows kept above.
   const stores = new Map<string, SourceStore>();
-  for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, storeNodes(sp, hierarchy)));
+  // The totals in shared memory when a runner can read them in other threads: no copy to make later.
+  const alloc = options.runner?.allocate;
+  for (const sp of plan.sources.values()) stores.set(sp.source.name, new SourceStore(sp, storeNodes(sp, hierarchy), alloc));
   const cluesPlan = plan.sources.get(cluesSource.name);
   if (cluesPlan) {
     const accumulate = compileAccumulator(cluesPlan);
@@ -764,39 +852,73 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   const order = [...plan.sources.keys()].sort().filter((n) => n !== cluesSource.name);
   for (const name of order) if (plan.sources.get(name)!.source.def.exige_reporte) reports.set(name, new Map());
   const inputs = order.flatMap((name) => (extract.get(name) ?? []).map((input) => ({ name, input })));
-  // The files of a source with a natural key go to one thread, in order: the key is unique across them.
   const keyed = (name: string) => plan.sources.get(name)!.source.def.llave !== undefined;
   const tasks: FileTask[] | null = inputs.every((x) => x.input.path !== undefined)
-    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0, ...(keyed(x.name) ? { group: x.name } : {}) }))
+    ? inputs.map((x, index) => ({ index, source: x.name, file: x.input.name, path: x.input.path!, size: x.input.size ?? 0, ...(keyed(x.name) ? { keyed: true } : {}) }))
     : null;
   const threads = options.runner && tasks && !options.strict && !traced ? options.runner.threadsFor(tasks, options.workers) : 1;
+  /** Sources whose sums are complete and rolled up the hierarchy. */
+  const rolled = new Set<string>();
 
   if (threads > 1) {
     const job: WorkerJob = {
       catalog, indicators: indicators.map((i) => i.id), units, regions: [...regions], excluded,
       unitMasks: Object.fromEntries(order.map((name) => [name, plan.sources.get(name)!.slots.map((s) => s.unitMask)])),
     };
-    const waiting = new Map<number, FilePartial>();
+    // Files (and parts of files) are read apart, in any order, their sums added as they come
+    // (exact integers: the order does not matter). What one thread would report (reports,
+    // rejections, problems) is handed on per source once all its files are in and they give
+    // what one thread gives: every part of a split file ended where the next began, and no
+    // natural key is in two of them. Otherwise (rare: a file copied twice, a split inside a
+    // quoted line break) the source is read again, its files whole and in order in one
+    // thread, from fresh sums.
+    const filesOf = new Map<string, FileTask[]>();
+    for (const t of tasks!) filesOf.set(t.source, [...(filesOf.get(t.source) ?? []), t]);
+    const arrived = new Map<string, Map<number, (FilePartial | undefined)[]>>();
+    const again = new Set<string>();
+    const ready = new Map<number, FilePartial>();
     let next = 0;
     const readers = new Map<string, SourceReader>();
     await options.runner!.run(job, tasks!, threads, {
       progress: (e) => options.onProgress?.(e),
       // This thread reads too: one thread fewer to start, and one copy less of the plan and hierarchy in memory.
-      local(group, each) {
+      local(group, each, open, progress) {
         const source = group[0].source;
         let reader = readers.get(source);
         if (!reader) readers.set(source, (reader = new SourceReader(plan.sources.get(source)!, hierarchy)));
-        const progress = (task: FileTask, read: number) => options.onProgress?.({ kind: "renglones", source, file: task.file, read });
-        return readGroup(reader, group, (task) => inputs[task.index].input.open(), progress, each, stores.get(source));
+        return readTasks(reader, group, open, progress, each, stores.get(source));
       },
-      partial(p) {
-        // Sums are exact integers, so adding files in any order gives the same totals.
-        stores.get(p.report.source)!.add(p.buckets);
-        if (p.latest > latest) latest = p.latest;
-        waiting.set(p.index, p);
+      partial(p, more) {
+        const name = p.report.source;
+        stores.get(name)!.add(p.buckets);
+        p.buckets = [];
+        let files = arrived.get(name);
+        if (!files) arrived.set(name, (files = new Map()));
+        let parts = files.get(p.index);
+        if (!parts) files.set(p.index, (parts = new Array(p.part?.n ?? 1)));
+        parts[p.part?.k ?? 0] = p;
+        if (files.size < filesOf.get(name)!.length) return;
+        for (const ps of files.values()) for (let k = 0; k < ps.length; k++) if (!ps[k]) return;
+        arrived.delete(name);
+        const read = [...files].sort((a, b) => a[0] - b[0]);
+        const whole = read.every(([, ps]) => ps.every((q, k) => k === ps.length - 1 || q!.part!.clean) && (ps.length === 1 || !sharesAKey(ps.map((q) => q!.uniqueKeys ?? new Int32Array(0)))));
+        const unique = again.has(name) || !keyed(name) || !sharesAKey(read.flatMap(([, ps]) => ps.map((q) => q!.keys ?? new Int32Array(0))));
+        if (!whole || !unique) {
+          again.add(name);
+          stores.set(name, new SourceStore(plan.sources.get(name)!, storeNodes(plan.sources.get(name)!, hierarchy), alloc));
+          more(filesOf.get(name)!.map((t) => ({ ...t, group: name })));
+          return;
+        }
+        const sp = plan.sources.get(name)!;
+        const universes = [sp.source.universo, ...sp.groups.slice(1).map((g) => (JSON.parse(g) as { universo: string }).universo)];
+        for (const [index, ps] of read) ready.set(index, joinParts(ps as FilePartial[], universes));
+        // All of the source is in: roll it up now, while the other threads still read.
+        stores.get(name)!.rollUp(parents);
+        rolled.add(name);
         // Reports, rejections and problems come out in reading order, as in one thread.
-        for (let q = waiting.get(next); q; q = waiting.get(next)) {
-          waiting.delete(next++);
+        for (let q = ready.get(next); q; q = ready.get(next)) {
+          ready.delete(next++);
+          if (q.latest > latest) latest = q.latest;
           if (q.sent) reports.get(q.report.source)?.set(q.report.file, q.sent);
           for (const r of q.rejections) emitReject(q.report.source, r);
           for (const pr of q.problems) problemFor(pr);
@@ -818,7 +940,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
           problem: problemFor,
           progress: (read) => options.onProgress?.({ kind: "renglones", source: name, file: input.name, read }),
           counted: traced ? (slot, node, line, period) => record(name, slot, node, input.name, line, period) : undefined,
-        }, ahead);
+        }, { bytesAhead: ahead, bytes: input.size });
         if (ahead !== undefined) ahead -= input.size!;
         if (out.latest > latest) latest = out.latest;
         if (out.sent) reports.get(name)?.set(input.name, out.sent);
@@ -826,7 +948,7 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
       }
     }
   }
-  for (const store of stores.values()) store.rollUp(parents);
+  for (const [name, store] of stores) if (!rolled.has(name)) store.rollUp(parents);
   const { missingSources, avisos: sourceWarnings } = sourceAvisos(catalog, indicators, extract, files, problems);
   avisos.push(...sourceWarnings);
   const ingested: Ingested = { catalog, indicators, plan, stores, hierarchy, files, problems, missingSources, avisos, latestMonth: latest, trace, reports };
@@ -834,15 +956,44 @@ export async function ingest(catalog: Catalog, extract: Extract, options: Ingest
   return ingested;
 }
 
+/**
+ * One file's partial from its parts' (in order), as one reader would have left it: counts
+ * added, rejections and problems in order, the encoding warning once (the first part's that
+ * has one), the quotes that never closed reported once, at the end.
+ */
+function joinParts(parts: FilePartial[], universes: string[]): FilePartial {
+  if (parts.length === 1 && !parts[0].part) return parts[0];
+  const [first] = parts;
+  const report: FileReport = { ...first.report, read: 0, accepted: 0, rejected: 0 };
+  delete report.fueraDeAlcance;
+  // Out of scope by universe in the order one reader lists them (the source's, then its aggregates' keys).
+  for (const u of universes) {
+    const n = parts.reduce((sum, p) => sum + (p.report.fueraDeAlcance?.[u] ?? 0), 0);
+    if (n > 0) (report.fueraDeAlcance ??= {})[u] = n;
+  }
+  let sent: Map<number, Uint8Array> | null = null;
+  const problems: FileProblem[] = [];
+  let latest = -1;
+  for (const p of parts) {
+    report.read += p.report.read;
+    report.accepted += p.report.accepted;
+    report.rejected += p.report.rejected;
+    if (p.latest > latest) latest = p.latest;
+    for (const pr of p.problems) if (pr.code !== "MASB_ARCHIVO_CODIFICACION" || !problems.some((q) => q.code === pr.code)) problems.push(pr);
+    for (const [month, units] of p.sent ?? []) {
+      sent ??= new Map();
+      const into = sent.get(month);
+      if (!into) sent.set(month, units);
+      else for (let i = 0; i < units.length; i++) into[i] |= units[i];
+    }
+  }
+  const unclosed = mergeUnclosed(parts.map((p) => p.part?.unclosed));
+  if (unclosed) problems.push(unclosedQuoteProblem(first.report.file, unclosed));
+  return { index: first.index, report, latest, sent, rejections: parts.flatMap((p) => p.rejections), problems, buckets: [] };
+}
+
 /** A key column's value as text; null counts as empty, as `join` does. */
 const keyText = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : String(v));
-
-/** True when the source's rows attach to a node by their `clues` column and nothing else. */
-function attachesByCluesOnly(source: Source): boolean {
-  const clave = source.def.clave;
-  if (!clave) return true;
-  return clave.length === 1 && clave[0].columna === "clues" && clave[0].nivel === "clues" && (clave[0].sin_valor ?? []).length === 0 && source.def.sin_clave !== "no_especificada";
-}
 
 function periodColumns(source: Source): string {
   const p = source.def.periodo ?? {};

@@ -17,6 +17,8 @@
  */
 
 const EMPTY = 0;
+const QUOTE = 34;
+
 
 /**
  * Hashes a key field by field into two 32-bit lanes. Each field is fed as 32-bit words of two
@@ -41,6 +43,46 @@ export class KeyHasher {
     for (; i + 1 < n; i += 2) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
     if (i < n) this.word(s.charCodeAt(i));
     this.word(n);
+  }
+
+  /**
+   * Feeds the fields of `text[start, end)` as `field` would feed each: the text split on the
+   * delimiter `d` (a char code), or, `quoted`, the text within its outer quotes split on
+   * `"<d>"` (every quote inside is such a separator: the tokenizer's `QUOTED` records). No
+   * field is made into a string.
+   */
+  fieldsOf(text: string, start: number, end: number, d: number, quoted: boolean): void {
+    let p = start;
+    let stop = end;
+    let sep = d;
+    if (quoted) {
+      p++;
+      stop--;
+      sep = QUOTE;
+    }
+    let from = p;
+    let held = -1; // the first code unit of a word, waiting for its second
+    for (; p < stop; p++) {
+      const c = text.charCodeAt(p);
+      if (c === sep) {
+        if (held >= 0) this.word(held);
+        this.word(p - from);
+        held = -1;
+        if (quoted) p += 2;
+        from = p + 1;
+      } else if (held < 0) held = c;
+      else {
+        this.word(held | (c << 16));
+        held = -1;
+      }
+    }
+    if (held >= 0) this.word(held);
+    this.word(stop - from);
+  }
+
+  /** Feeds a typed value as its text (a missing value as the empty text, as `join` shows it). */
+  value(v: unknown): void {
+    this.field(v === null || v === undefined ? "" : typeof v === "string" ? v : String(v));
   }
 
   end(): void {
@@ -143,6 +185,49 @@ export class SeenKeys {
     return -1;
   }
 
+  /**
+   * Every key held, as (a, b) pairs in one array, sorted by a then b (as unsigned numbers):
+   * what a part of a source read on its own hands back, for `sharesAKey`.
+   */
+  sortedPairs(): Int32Array {
+    // Counting sort on the top bits of a (about eight keys a bucket), then each bucket in order
+    // by insertion: the table is read twice and the keys moved once.
+    const n = this.count;
+    const bits = Math.max(8, Math.min(20, Math.ceil(Math.log2(Math.max(1, n))) - 3));
+    const shift = 32 - bits;
+    const ends = new Uint32Array((1 << bits) + 1);
+    const slots = this.slots;
+    for (let j = 0; j < slots.length; j += 3) if (slots[j + 2] !== EMPTY) ends[(slots[j] >>> shift) + 1]++;
+    for (let d = 1; d < ends.length; d++) ends[d] += ends[d - 1];
+    const out = new Int32Array(n * 2);
+    for (let j = 0; j < slots.length; j += 3) {
+      if (slots[j + 2] === EMPTY) continue;
+      const at = ends[slots[j] >>> shift]++;
+      out[2 * at] = slots[j];
+      out[2 * at + 1] = slots[j + 1];
+    }
+    // Now ends[d] is where bucket d ends (and d + 1 begins).
+    let start = 0;
+    for (let d = 0; d < ends.length - 1; d++) {
+      const end = ends[d];
+      for (let i = start + 1; i < end; i++) {
+        const a = out[2 * i] >>> 0;
+        const b = out[2 * i + 1] >>> 0;
+        let k = i - 1;
+        for (; k >= start; k--) {
+          const ka = out[2 * k] >>> 0;
+          if (ka < a || (ka === a && out[2 * k + 1] >>> 0 <= b)) break;
+          out[2 * k + 2] = out[2 * k];
+          out[2 * k + 3] = out[2 * k + 1];
+        }
+        out[2 * k + 2] = a | 0;
+        out[2 * k + 3] = b | 0;
+      }
+      start = end;
+    }
+    return out;
+  }
+
   /** Makes room for `keys` keys in all (three quarters of the slots), at once, if it has less. */
   reserve(keys: number): void {
     const need = Math.ceil((keys * 4) / 3);
@@ -183,5 +268,34 @@ export class SeenKeys {
     }
     this.slots = slots;
     this.cap = cap;
+  }
+}
+
+/**
+ * Whether a key is in two of these lists (each from `sortedPairs`: sorted, no key twice in
+ * one list). Walks them together, as a merge: time linear in the keys, no table.
+ */
+export function sharesAKey(lists: Int32Array[]): boolean {
+  const k = lists.length;
+  const at = new Array<number>(k).fill(0);
+  for (;;) {
+    let min = -1;
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < k; i++) {
+      const list = lists[i];
+      const p = at[i];
+      if (p >= list.length) continue;
+      const a = list[p] >>> 0;
+      const b = list[p + 1] >>> 0;
+      if (min >= 0 && a === ma && b === mb) return true;
+      if (min < 0 || a < ma || (a === ma && b < mb)) {
+        min = i;
+        ma = a;
+        mb = b;
+      }
+    }
+    if (min < 0) return false;
+    at[min] += 2;
   }
 }

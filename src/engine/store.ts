@@ -13,11 +13,11 @@ export class Bucket {
   readonly sets: Map<number, Set<unknown>>;
   /** Rows attached to each node (before roll-up: own rows; after: own and below). */
   rows: Float64Array;
-  constructor(nNodes: number, nSlots: number, nB: number) {
-    this.a = new Float64Array(nNodes * nSlots);
-    this.b = new Float64Array(nNodes * nB);
+  constructor(nNodes: number, nSlots: number, nB: number, alloc: Allocate = plainArray) {
+    this.a = alloc(nNodes * nSlots);
+    this.b = alloc(nNodes * nB);
     this.sets = new Map();
-    this.rows = new Float64Array(nNodes);
+    this.rows = alloc(nNodes);
   }
 
   /** A bucket over arrays that already hold partial sums (another thread's, say). */
@@ -31,6 +31,10 @@ export class Bucket {
   }
 }
 
+/** Makes a zeroed array of the sums: in ordinary memory, or shared where threads will read it (see `FileRunner.allocate`). */
+export type Allocate = (length: number) => Float64Array;
+const plainArray: Allocate = (length) => new Float64Array(length);
+
 /** Buckets of one source keyed by period (a month index, or 0 for sources without period). */
 export class SourceStore {
   readonly buckets = new Map<number, Bucket>();
@@ -38,14 +42,14 @@ export class SourceStore {
   readonly nSlots: number;
   /** Columns of `b`: the slots that are sums or means. */
   readonly nB: number;
-  constructor(readonly plan: SourcePlan, readonly nNodes: number) {
+  constructor(readonly plan: SourcePlan, readonly nNodes: number, private readonly alloc: Allocate = plainArray) {
     this.nSlots = plan.slots.length;
     this.nB = plan.nB;
   }
 
   bucket(key: number): Bucket {
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots, this.nB)));
+    if (!b) this.buckets.set(key, (b = new Bucket(this.nNodes, this.nSlots, this.nB, this.alloc)));
     return b;
   }
 

@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { access, open, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/load.js";
@@ -14,20 +14,68 @@ import { inputFolderProblem } from "./files.js";
  */
 export const READ_CHUNK_BYTES = 1 << 16;
 
+/** Chunks read between two turns of the event loop (1 MB): messages from other threads get in. */
+const CHUNKS_PER_TURN = 16;
+
 /**
  * The bytes of a file, chunk by chunk, into one buffer reused for every chunk: a chunk is
  * valid until the next is asked for (the reader decodes each at once). A stream allocates a
- * buffer per chunk, thousands per national file, which the allocator kept as RSS.
+ * buffer per chunk, thousands per national file, which the allocator kept as RSS. The reads
+ * are synchronous (a 64 KB copy from the page cache), with a turn of the event loop every
+ * megabyte: an asynchronous read per chunk cost about as much again as the copy (0.35 s of
+ * CPU for the 618 MB of a SINAC year, against 0.08 s).
  */
-export async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
-  const handle = await open(path, "r");
+export async function* readChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, "r");
   try {
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    let chunks = 0;
+    for (let at = start; at < end; ) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
       if (bytesRead === 0) return;
+      at += bytesRead;
       yield buffer.subarray(0, bytesRead);
+      if (++chunks % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes [start, end) of a file (fewer if it is shorter). */
+export async function readBytes(path: string, start: number, end: number): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(Math.max(0, end - start));
+    let at = 0;
+    while (at < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, at, buffer.length - at, start + at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return buffer.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The line number of the byte at `end`: 1 plus the line breaks (LF) before it. About 0.25 ms
+ * a megabyte (native `indexOf`), so a part of a big file finds its first line by itself.
+ */
+export async function lineAt(path: string, end: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let line = 1;
+    for (let at = 0; at < end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - at), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      const bytes = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      for (let p = bytes.indexOf(10); p !== -1; p = bytes.indexOf(10, p + 1)) line++;
+    }
+    return line;
   } finally {
     await handle.close();
   }

@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { eachResult, type ResultOptions as EvaluateOptions, type ResultRow } from "../stages.js";
 import { streamWriter, type StreamWriter } from "../output/index.js";
-import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent } from "../engine/ingest.js";
+import { snapshotOf, type FilePartial, type FileRunner, type FileTask, type Ingested, type ProgressEvent, type TaskInput, type WorkerJob } from "../engine/ingest.js";
 import { MasbError } from "../errors.js";
-import { openCounter } from "./extract.js";
+import { lineAt, openCounter, readBytes, readChunks } from "./extract.js";
+import { splitFile } from "./split.js";
 import { collectIfGrown, collectionEnabled, collectNow, EVALUATION_GROWTH_BYTES } from "./gc.js";
 
 /**
@@ -24,7 +25,7 @@ const YOUNG_GENERATION_MB = { read: 16, evaluate: 48 } as const;
 
 /** Messages from a worker (see worker.ts). */
 export type WorkerMessage =
-  | { kind: "progress"; index: number; read: number }
+  | { kind: "progress"; index: number; part?: number; read: number }
   | { kind: "partial"; partial: FilePartial }
   | { kind: "text"; index: number; bytes: Uint8Array; count: number }
   | { kind: "error"; error: { name: string; message: string; code?: string; details?: unknown; stack?: string } };
@@ -98,7 +99,7 @@ function crew(reject: (e: unknown) => void, finished: () => void) {
 function taskGroups(tasks: FileTask[]): FileTask[][] {
   const groups: FileTask[][] = [];
   const byName = new Map<string, FileTask[]>();
-  for (const t of [...tasks].sort((a, b) => a.index - b.index)) {
+  for (const t of [...tasks].sort((a, b) => a.index - b.index || (a.part?.k ?? 0) - (b.part?.k ?? 0))) {
     if (t.group === undefined) {
       groups.push([t]);
       continue;
@@ -110,50 +111,144 @@ function taskGroups(tasks: FileTask[]): FileTask[][] {
     }
     g.push(t);
   }
-  const size = (g: FileTask[]) => g.reduce((s, t) => s + t.size, 0);
-  return groups.sort((a, b) => size(b) - size(a) || a[0].index - b[0].index);
+  const size = (g: FileTask[]) => g.reduce((s, t) => s + (t.part ? t.part.end - t.part.start : t.size), 0);
+  return groups.sort((a, b) => size(b) - size(a) || a[0].index - b[0].index || (a[0].part?.k ?? 0) - (b[0].part?.k ?? 0));
+}
+
+/** Files are split into parts of at most this many bytes (about), when they read in several threads. */
+export const PART_BYTES = 160 * 1024 * 1024;
+
+export interface ThreadRunnerOptions {
+  /**
+   * Bytes of a part: a file bigger than this is read in parts of about this size, each by
+   * whichever thread is free (the default, `PART_BYTES`, or less when the extract is small
+   * for its threads). Tests set it small to split small files.
+   */
+  partBytes?: number;
+  /**
+   * For tests: how a file is cut into parts, instead of `splitFile` (a cut inside a quoted
+   * field, say, to see that the part before it is found unclean and the source read again).
+   */
+  split?: typeof splitFile;
+}
+
+/** How big the parts of the files are: `partBytes`, or so that there are a few per thread. */
+function partSize(tasks: FileTask[], threads: number, options: ThreadRunnerOptions): number {
+  if (options.partBytes !== undefined) return options.partBytes;
+  const total = tasks.reduce((s, t) => s + t.size, 0);
+  return Math.max(PARALLEL_MIN_BYTES, Math.min(PART_BYTES, Math.ceil(total / (threads * 4))));
+}
+
+/** The tasks with each file bigger than a part split into parts (see split.ts). */
+function splitTasks(job: WorkerJob, tasks: FileTask[], partBytes: number, split = splitFile): FileTask[] {
+  const out = tasks.flatMap((t) => {
+    const n = Math.ceil(t.size / partBytes);
+    if (t.group !== undefined || n < 2) return [t];
+    const parts = split(t.path, t.size, job.catalog.sources.get(t.source)!, n);
+    return parts ? parts.map((part) => ({ ...t, part })) : [t];
+  });
+  // A keyed source read in one task has nothing to check its keys against: they stay in its thread.
+  const count = new Map<string, number>();
+  for (const t of out) count.set(t.source, (count.get(t.source) ?? 0) + 1);
+  return out.map((t) => (t.keyed && count.get(t.source) === 1 ? { ...t, keyed: false } : t));
+}
+
+/** What a thread reads for a task: the file, or its range, and for a later part the header first and the number of its first line. */
+export async function openTask(task: FileTask): Promise<TaskInput> {
+  const p = task.part;
+  if (!p) return { chunks: readChunks(task.path) };
+  if (p.k === 0) return { chunks: readChunks(task.path, 0, p.end), part: { line: 1, last: p.n === 1 } };
+  const [head, line] = await Promise.all([readBytes(task.path, 0, p.head), lineAt(task.path, p.start)]);
+  return { chunks: readChunks(task.path, p.start, p.end), part: { head, line, last: p.k === p.n - 1 } };
 }
 
 /**
- * Reads fact files in worker threads, one group of files at a time per thread (a file alone,
- * or all the files of a source whose natural key must be unique across them), biggest first.
- * Each worker builds the same plan and hierarchy from the job, reads its files with the same
- * code as the main thread, and sends back each file's partial sums, rejections and report;
- * `ingest` adds them up in reading order.
+ * Reads fact files in worker threads, one task at a time per thread, biggest first: a file,
+ * a part of a big file (split at record boundaries, see split.ts), or a group of a source's
+ * files in order. Each worker builds the same plan and hierarchy from the job, reads with the
+ * same code as the main thread, and sends back each task's partial sums, rejections and
+ * report; `ingest` adds them up and hands them on in reading order. A task that `on.partial`
+ * hands back (`more`) goes first in the queue; a thread without a task waits while others
+ * still read, since what they bring back may hand back more.
  */
-export function threadRunner(): FileRunner {
+export function threadRunner(options: ThreadRunnerOptions = {}): FileRunner {
   return {
+    allocate: (length) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)),
     threadsFor(tasks, requested) {
       if (requested === undefined) {
         const bytes = tasks.reduce((s, t) => s + t.size, 0);
         if (bytes < PARALLEL_MIN_BYTES) return 1;
       }
-      return Math.max(1, Math.min(requested ?? availableParallelism(), taskGroups(tasks).length));
+      const threads = requested ?? availableParallelism();
+      const partBytes = partSize(tasks, threads, options);
+      const pieces = taskGroups(tasks).reduce((n, g) => n + (g.length === 1 ? Math.max(1, Math.ceil(g[0].size / partBytes)) : 1), 0);
+      return Math.max(1, Math.min(threads, pieces));
     },
     run(job, tasks, threads, on) {
       return new Promise<void>((resolve, reject) => {
-        const queue = taskGroups(tasks);
-        const byIndex = new Map(tasks.map((t) => [t.index, t]));
+        let queue: FileTask[][];
+        try {
+          queue = taskGroups(splitTasks(job, tasks, partSize(tasks, threads, options), options.split));
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        const byKey = new Map<string, FileTask>();
+        const keyOf = (index: number, k: number | undefined) => `${index}:${k ?? 0}`;
+        /** Rows read so far per task, to report a file's progress as the sum of its parts'. */
+        const readSoFar = new Map<string, number>();
+        const started = new Set<number>();
+        /** Groups handed out and not yet read back. */
+        let inFlight = 0;
+        const waiting: ((group: FileTask[] | undefined) => void)[] = [];
         const team = crew(reject, () => {
-          if (queue.length) team.fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
+          if (queue.length || inFlight) team.fail(new MasbError("MASB_HILO", "los hilos de lectura terminaron con archivos pendientes"));
           else resolve();
         });
         const fail = team.fail;
-        const next = (worker: boolean): FileTask[] | undefined => {
+        const take = (): FileTask[] | undefined => {
           const group = queue.shift();
           if (!group) return undefined;
-          // A worker opens the files itself: count them here, where `one pass per source` is checked
-          // (this thread's own reads count where they open, in openExtract).
-          if (worker) for (const t of group) openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
-          on.progress({ kind: "archivo", source: group[0].source, file: group[0].file });
+          inFlight++;
+          for (const t of group) {
+            byKey.set(keyOf(t.index, t.part?.k), t);
+            if (started.has(t.index) && !t.group) continue;
+            // Threads open the files by their path: count them here, where `one pass per
+            // source` is checked. A file read in parts counts once; a file read again (a
+            // group handed back) counts again.
+            started.add(t.index);
+            openCounter.count.set(t.path, (openCounter.count.get(t.path) ?? 0) + 1);
+            on.progress({ kind: "archivo", source: t.source, file: t.file });
+          }
           return group;
         };
-        /** A file of a group is read: hand it on, and announce the group's next file. */
+        /** The next group for a thread, or undefined once every task is read (it may wait for others' to come back). */
+        const next = (): Promise<FileTask[] | undefined> => {
+          const group = take();
+          if (group || inFlight === 0) return Promise.resolve(group);
+          return new Promise((res) => waiting.push((g) => res(g === undefined ? undefined : g)));
+        };
+        /** After a group came back: hand queued tasks to waiting threads, or end them all when nothing is left. */
+        const wake = () => {
+          while (waiting.length && queue.length) waiting.shift()!(take());
+          if (inFlight === 0 && queue.length === 0) while (waiting.length) waiting.shift()!(undefined);
+        };
+        const more = (group: FileTask[]) => queue.unshift(group);
+        const progress = (task: FileTask, read: number) => {
+          readSoFar.set(keyOf(task.index, task.part?.k), read);
+          let sum = read;
+          if (task.part) {
+            sum = 0;
+            for (let k = 0; k < task.part.n; k++) sum += readSoFar.get(keyOf(task.index, k)) ?? 0;
+          }
+          on.progress({ kind: "renglones", source: task.source, file: task.file, read: sum } satisfies ProgressEvent);
+        };
+        /** A task of a group is read: hand it on; true when it was the group's last. */
         const arrived = (group: FileTask[], p: FilePartial): boolean => {
-          on.partial(p);
-          const k = group.findIndex((t) => t.index === p.index) + 1;
-          if (k < group.length) on.progress({ kind: "archivo", source: group[k].source, file: group[k].file });
-          return k === group.length;
+          on.partial(p, more);
+          const done = p.index === group[group.length - 1].index && (p.part?.k ?? 0) === (group[group.length - 1].part?.k ?? 0);
+          if (done) inFlight--;
+          return done;
         };
         const local = on.local;
         for (let i = local ? 1 : 0; i < threads; i++) {
@@ -167,14 +262,16 @@ export function threadRunner(): FileRunner {
           team.add(w, "lectura");
           let current: FileTask[] | undefined;
           const feed = () => {
-            current = next(true);
-            w.postMessage(current ? { kind: "tasks", tasks: current } : { kind: "fin" });
+            void next().then((group) => {
+              current = group;
+              if (!team.failed) w.postMessage(current ? { kind: "tasks", tasks: current } : { kind: "fin" });
+            });
           };
           w.on("message", (m: WorkerMessage) => {
             if (team.failed) return;
             if (m.kind === "progress") {
-              const t: FileTask = byIndex.get(m.index)!;
-              on.progress({ kind: "renglones", source: t.source, file: t.file, read: m.read } satisfies ProgressEvent);
+              const t = byKey.get(keyOf(m.index, m.part))!;
+              progress(t, m.read);
             } else if (m.kind === "partial") {
               let done: boolean;
               try {
@@ -183,7 +280,10 @@ export function threadRunner(): FileRunner {
                 fail(e);
                 return;
               }
-              if (done) feed();
+              if (done) {
+                feed();
+                wake();
+              }
             } else if (m.kind === "error") {
               fail(workerError(m));
             }
@@ -193,9 +293,11 @@ export function threadRunner(): FileRunner {
         if (local) {
           // This thread takes groups from the same queue, the opened files counted like the others'.
           team.own((async () => {
-            for (let g = next(false); g && !team.failed; g = next(false)) {
+            for (let g = await next(); g && !team.failed; g = await next()) {
               const group = g;
-              await local(group, (p) => arrived(group, p));
+              await local(group, (p) => {
+                if (arrived(group, p)) wake();
+              }, openTask, progress);
             }
           })());
         }
@@ -222,10 +324,16 @@ const MAX_AHEAD = 16;
 /** Below this many result rows (indicators × org units), evaluating in one thread is faster. */
 export const PARALLEL_MIN_RESULTS = 200_000;
 
-/** How many threads `evaluateInThreads` would use; 1 means: evaluate here. */
+/**
+ * How many threads `evaluateInThreads` would use; 1 means: evaluate here. Never two: on two
+ * cores, this thread alone evaluated and wrote the national extract's 2.0 M results in 2.1 s
+ * where this thread and a worker took 3.2 s, and 60 MB less (README, Performance): the
+ * worker's start, its cold code and a second heap held near the collection limit cost more
+ * than it evaluates. From three threads on, this thread writes and evaluates beside two or more.
+ */
 export function evaluationThreads(ingested: Ingested, requested: number | undefined): number {
   const threads = Math.min(requested ?? availableParallelism(), ingested.indicators.length);
-  if (threads <= 1 || snapshotOf(ingested) === null) return 1;
+  if (threads <= 2 || snapshotOf(ingested) === null) return 1;
   if (requested === undefined && ingested.indicators.length * ingested.hierarchy.size < PARALLEL_MIN_RESULTS) return 1;
   return threads;
 }
@@ -239,15 +347,19 @@ export function evaluationThreads(ingested: Ingested, requested: number | undefi
 export async function evaluateInThreads(
   ingested: Ingested, options: EvaluateOptions, threads: number, job: Omit<EvaluateJob, "options">, write: (bytes: Uint8Array) => Promise<void> | void,
 ): Promise<number> {
+  let moved = false;
   for (const store of ingested.stores.values()) {
     store.moveArrays((x) => {
+      // The runner's totals are in shared memory already (`allocate`); others are copied there.
+      if (x.buffer instanceof SharedArrayBuffer) return x;
+      moved = true;
       const shared = new Float64Array(new SharedArrayBuffer(x.byteLength));
       shared.set(x);
       return shared;
     });
   }
   // The arrays just copied to shared memory are garbage now: free them before the threads start.
-  collectNow();
+  if (moved) collectNow();
   const snapshot = snapshotOf(ingested)!;
   const cloneable = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v !== "function" && !(v && typeof v === "object" && "threadsFor" in v)));
   const total = ingested.indicators.length;

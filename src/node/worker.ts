@@ -8,10 +8,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { EvaluateOptions } from "../engine/compute.js";
-import { readersFor, readGroup, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
+import { readersFor, readTasks, restoreIngested, type FileTask, type IngestedSnapshot, type WorkerJob } from "../engine/ingest.js";
 import { streamWriter } from "../output/index.js";
-import { evaluateOne, type EvaluateJob, type WorkerMessage } from "./parallel.js";
-import { readChunks } from "./extract.js";
+import { evaluateOne, openTask, type EvaluateJob, type WorkerMessage } from "./parallel.js";
 import { collectIfGrown, enableCollection, EVALUATION_GROWTH_BYTES } from "./gc.js";
 
 const port = parentPort!;
@@ -28,13 +27,14 @@ if (data.mode === "read") {
   port.on("message", (m: { kind: "tasks"; tasks: FileTask[] } | { kind: "fin" }) => {
     if (m.kind === "fin") return port.close();
     const progress = (task: FileTask, read: number) => {
-      post({ kind: "progress", index: task.index, read });
+      post({ kind: "progress", index: task.index, part: task.part?.k, read });
       collectIfGrown();
     };
-    readGroup(readers.get(m.tasks[0].source)!, m.tasks, (task) => readChunks(task.path), progress, (partial) => {
+    readTasks(readers.get(m.tasks[0].source)!, m.tasks, openTask, progress, (partial) => {
       const transfer: ArrayBuffer[] = [];
       for (const b of partial.buckets) transfer.push(b.a.buffer as ArrayBuffer, b.b.buffer as ArrayBuffer, b.rows.buffer as ArrayBuffer);
       for (const s of partial.sent?.values() ?? []) transfer.push(s.buffer as ArrayBuffer);
+      if (partial.keys) transfer.push(partial.keys.buffer as ArrayBuffer);
       post({ kind: "partial", partial }, transfer);
       collectIfGrown();
     }).catch(fail);

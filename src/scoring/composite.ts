@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { COMPONENTES, DIMENSIONES, NIVELES, type IndicadorDef, type Nivel } from "../catalog/schema.js";
 import { ENTIDAD_NO_ESPECIFICADA } from "../hierarchy/index.js";
+import type { ResultRow } from "./rows.js";
 import { DEFAULT_UMBRALES, semaforoOf, type Semaforo } from "./score.js";
 
 /** How indicators are grouped into an index: all of them, or by componente, fase or dimensión. */
@@ -11,17 +12,7 @@ export type Agrupacion = (typeof AGRUPACIONES)[number];
 export const GRUPO_GLOBAL = "todos";
 
 /** What a composite needs from a result row (a `ResultRow` has all of it). */
-export interface ScoredRow {
-  periodo: string;
-  nivel: Nivel;
-  entidad: string;
-  region: string;
-  zona: string;
-  clues: string;
-  indicador: string;
-  valor: string | null;
-  logro: string | null;
-}
+export type ScoredRow = Pick<ResultRow, "periodo" | "nivel" | "entidad" | "region" | "zona" | "clues" | "indicador" | "valor" | "logro">;
 
 /** What it needs from an indicator's definition. */
 export interface IndicatorTags {

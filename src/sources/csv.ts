@@ -29,6 +29,13 @@
  * field) is `split` on `"<delimiter>"`; anything else walks field by field. The position of
  * the next quote is found once per chunk and reused until the lines pass it, so finding
  * quotes costs one scan of the text, not one per line.
+ *
+ * Column projection (`project`): a reader that uses a few of a file's columns (16 of SINAC's
+ * 64) says which, and on the two fast paths the tokenizer counts the delimiters of the line
+ * and slices only those fields, into one array reused from record to record; the others are
+ * never made into strings. The record's text (`RecordSpan`) is handed over beside them, so
+ * that a record that is rejected can still be split whole (`splitSpan`) for the `rechazos`
+ * file, and a whole-record key can be hashed from the text.
  */
 
 /** What went wrong with the quotes of a record handed over with an error. */
@@ -43,8 +50,37 @@ export interface QuoteProblem {
   resynced: boolean;
 }
 
-/** One record: its fields, the line it starts on, and, when malformed, a message (Spanish) and what is wrong. */
-export type RecordHandler = (fields: string[], line: number, error: string | null, problem?: QuoteProblem) => void;
+/**
+ * One record: its fields, the line it starts on, when malformed a message (Spanish) and what
+ * is wrong, and its text. With a projection (`CsvTokenizer.project`) and a span of kind
+ * `PLAIN` or `QUOTED`, only the projected positions of `fields` hold the field (the array is
+ * reused for the next record; its length is the record's number of fields); otherwise every
+ * field is there.
+ */
+export type RecordHandler = (fields: string[], line: number, error: string | null, problem: QuoteProblem | undefined, span: RecordSpan) => void;
+
+/** The record was a line without quotes: its fields are the text split on the delimiter. */
+export const PLAIN = 0;
+/** Every field quoted, nothing unusual inside: the fields are the text within the outer quotes split on `"<delimiter>"`. */
+export const QUOTED = 1;
+/** Walked field by field (quotes inside, line breaks, errors): the fields handed over are the whole record. */
+export const PARSED = 2;
+
+/**
+ * The text of the record being handed over: `text` from `start` to `end` (its line break
+ * excluded). Reused from record to record: valid only during the call.
+ */
+export interface RecordSpan {
+  text: string;
+  start: number;
+  end: number;
+  kind: typeof PLAIN | typeof QUOTED | typeof PARSED;
+}
+
+/** Every field of a `PLAIN` or `QUOTED` record, from its text (a new array). */
+export function splitSpan(span: RecordSpan, delimiter: string): string[] {
+  return span.kind === QUOTED ? span.text.slice(span.start + 1, span.end - 1).split(`"${delimiter}"`) : span.text.slice(span.start, span.end).split(delimiter);
+}
 
 export interface CsvTokenizerOptions {
   /** A quoted field longer than this (in characters) without a closing quote is declared unclosed. Default 1 MiB. */
@@ -67,9 +103,23 @@ export class CsvTokenizer {
   private waitingForQuote = false;
   private readonly quotedSeparator: string;
   private readonly maxQuoted: number;
+  /** Positions of the fields to slice on the fast paths; null: every field. */
+  private keep: Uint8Array | null = null;
+  /** The projected fields of the current record (reused). */
+  private readonly projected: string[] = [];
+  private readonly span: RecordSpan = { text: "", start: 0, end: 0, kind: PLAIN };
   constructor(private readonly delimiter: string, options: CsvTokenizerOptions = {}) {
     this.quotedSeparator = `"${delimiter}"`;
     this.maxQuoted = options.maxQuotedChars ?? MAX_QUOTED_CHARS;
+  }
+
+  /**
+   * From the next record on, slice only the fields at the positions where `keep` is 1 (the
+   * others, and those past its end, are counted, not made into strings); null: every field.
+   * May be called from inside the record handler (after the header, say).
+   */
+  project(keep: Uint8Array | null): void {
+    this.keep = keep;
   }
 
   /** Feeds a chunk of decoded text; complete records are handed to `onRecord`. */
@@ -90,6 +140,20 @@ export class CsvTokenizer {
     this.rest = "";
   }
 
+  /**
+   * Nothing is pending: the text so far ended with a record's line break (or held no record),
+   * so what comes next starts a record, as it would for a new tokenizer.
+   */
+  get atBoundary(): boolean {
+    return this.rest.length === 0 && !this.skipping && !this.waitingForQuote;
+  }
+
+  /** Goes on as a tokenizer whose next text starts on `line` (a range of a file read on its own); only at a boundary. */
+  restartAt(line: number): void {
+    if (!this.atBoundary) throw new Error("CsvTokenizer.restartAt: a record is pending");
+    this.line = line;
+  }
+
   /** Characters held back waiting for the end of a record (bounded by the line length and `maxQuotedChars`). */
   get buffered(): number {
     return this.rest.length;
@@ -98,7 +162,9 @@ export class CsvTokenizer {
   private drain(onRecord: RecordHandler, final: boolean): void {
     const buf = this.rest;
     const delim = this.delimiter;
+    const d = delim.charCodeAt(0);
     const quotedSeparator = this.quotedSeparator;
+    const span = this.span;
     let pos = 0;
     let line = this.line;
     const n = buf.length;
@@ -126,8 +192,15 @@ export class CsvTokenizer {
       let end = nl;
       // Only a CR right before the LF belongs to the line end; at the end of the text a CR is data.
       if (nl < n && end > pos && buf.charCodeAt(end - 1) === CR) end--;
+      const keep = this.keep;
       if (quote >= nl) {
-        if (end > pos) onRecord(buf.slice(pos, end).split(delim), line, null);
+        if (end > pos) {
+          span.text = buf;
+          span.start = pos;
+          span.end = end;
+          span.kind = PLAIN;
+          onRecord(keep === null ? buf.slice(pos, end).split(delim) : this.sliceFields(buf, pos, end, d, keep), line, null, undefined, span);
+        }
         pos = nl + 1;
         line++;
         continue;
@@ -135,16 +208,22 @@ export class CsvTokenizer {
       if (quote === pos && end - pos >= 2 && buf.charCodeAt(end - 1) === QUOTE) {
         // "a","b","c": with no other quote inside, the quotes are balanced and the line
         // ends outside them, so splitting on `","` gives the fields.
-        const fields = buf.slice(pos + 1, end - 1).split(quotedSeparator);
-        let plain = true;
-        for (let k = 0; k < fields.length; k++) {
-          if (fields[k].indexOf('"') !== -1) {
-            plain = false;
-            break;
+        let fields: string[] | null;
+        if (keep === null) {
+          fields = buf.slice(pos + 1, end - 1).split(quotedSeparator);
+          for (let k = 0; k < fields.length; k++) {
+            if (fields[k].indexOf('"') !== -1) {
+              fields = null;
+              break;
+            }
           }
-        }
-        if (plain) {
-          onRecord(fields, line, null);
+        } else fields = this.sliceQuotedFields(buf, pos + 1, end - 1, d, keep);
+        if (fields !== null) {
+          span.text = buf;
+          span.start = pos;
+          span.end = end;
+          span.kind = QUOTED;
+          onRecord(fields, line, null, undefined, span);
           pos = nl + 1;
           line++;
           continue;
@@ -157,7 +236,11 @@ export class CsvTokenizer {
         break;
       }
       if (parsed.problem) parsed.problem.quoteLine += line;
-      onRecord(parsed.fields, line, parsed.error, parsed.problem ?? undefined);
+      span.text = buf;
+      span.start = pos;
+      span.end = recordEnd(buf, parsed.next);
+      span.kind = PARSED;
+      onRecord(parsed.fields, line, parsed.error, parsed.problem ?? undefined, span);
       line += parsed.lines;
       pos = parsed.next;
       if (parsed.skip) {
@@ -168,6 +251,59 @@ export class CsvTokenizer {
     this.rest = pos >= n ? "" : buf.slice(pos);
     this.line = line;
   }
+
+  /** The projected fields of the unquoted text `buf[start, end)`. */
+  private sliceFields(buf: string, start: number, end: number, d: number, keep: Uint8Array): string[] {
+    const out = this.projected;
+    const kept = keep.length;
+    let i = 0;
+    let from = start;
+    for (let p = start; p < end; p++) {
+      if (buf.charCodeAt(p) === d) {
+        if (i < kept && keep[i] === 1) out[i] = buf.slice(from, p);
+        i++;
+        from = p + 1;
+      }
+    }
+    if (i < kept && keep[i] === 1) out[i] = buf.slice(from, end);
+    out.length = i + 1;
+    return out;
+  }
+
+  /**
+   * The projected fields of `buf[start, end)`, the text between a line's outer quotes, split
+   * on `"<d>"`; null when a quote in it is not such a separator (a `""`, a quote inside a
+   * field: the line is walked field by field). The same fields as splitting on `"<d>"` and
+   * refusing any field with a quote in it.
+   */
+  private sliceQuotedFields(buf: string, start: number, end: number, d: number, keep: Uint8Array): string[] | null {
+    const out = this.projected;
+    const kept = keep.length;
+    let i = 0;
+    let from = start;
+    for (let p = start; p < end; p++) {
+      if (buf.charCodeAt(p) === QUOTE) {
+        if (p + 2 >= end || buf.charCodeAt(p + 1) !== d || buf.charCodeAt(p + 2) !== QUOTE) return null;
+        if (i < kept && keep[i] === 1) out[i] = buf.slice(from, p);
+        i++;
+        p += 2;
+        from = p + 1;
+      }
+    }
+    if (i < kept && keep[i] === 1) out[i] = buf.slice(from, end);
+    out.length = i + 1;
+    return out;
+  }
+}
+
+/** Where the text of a record that ends before `next` ends: without its line break (LF or CRLF). */
+function recordEnd(buf: string, next: number): number {
+  let end = next;
+  if (end > 0 && buf.charCodeAt(end - 1) === LF) {
+    end--;
+    if (end > 0 && buf.charCodeAt(end - 1) === CR) end--;
+  }
+  return end;
 }
 
 interface Parsed {

@@ -1,7 +1,7 @@
 import type { Source } from "../catalog/load.js";
 import type { ColumnaDef } from "../catalog/schema.js";
 import { daysFromCivil } from "../expr/index.js";
-import { CsvTokenizer, type QuoteProblem } from "./csv.js";
+import { CsvTokenizer, PARSED, splitSpan, type QuoteProblem, type RecordSpan } from "./csv.js";
 import { TextFromBytes } from "./decode.js";
 import { DECODERS, type Decoder } from "./decoders.js";
 
@@ -27,11 +27,85 @@ export interface FileProblem {
   fatal: boolean;
 }
 
+/**
+ * The physical record behind a typed row, reused from record to record: valid only during
+ * the call that hands it over. Its `fields` may hold only the columns the source reads (see
+ * `CsvTokenizer.project`); `all()` splits it whole.
+ */
+export class RawRecord {
+  /** The fields as the tokenizer handed them: with a projection, only the source's columns are filled. */
+  fields: string[] = [];
+  /** The record's text, when it came from text on a fast path (`PLAIN` or `QUOTED`); else null, and `fields` is the whole record. */
+  span: RecordSpan | null = null;
+  constructor(readonly delimiter: string) {}
+
+  /** Every field of the record, as read (a new array): what the `rechazos` file shows. */
+  all(): string[] {
+    const span = this.span;
+    return span !== null ? splitSpan(span, this.delimiter) : this.fields.slice();
+  }
+}
+
 export interface RowSink {
-  /** A typed row; `row` is reused between calls (copy what you keep). `raw` are the fields of the physical record. */
-  row(row: unknown[], line: number, raw: string[]): void;
+  /** A typed row; `row` is reused between calls (copy what you keep). `raw` is the physical record (valid during the call). */
+  row(row: unknown[], line: number, raw: RawRecord): void;
   reject(r: Rejection): void;
   problem(p: FileProblem): void;
+}
+
+/**
+ * A byte range of a file read on its own (a big file split among threads): the range starts
+ * after a line break, on `line`. A part after the first reads the file's header line (`head`)
+ * first, to bind its columns, and reports no problem of it (the first part does).
+ */
+export interface ReadPart {
+  /** The bytes of the file's first line, its header (line break included); absent for the first part, which starts at the file's start. */
+  head?: Uint8Array;
+  /** Line number of the range's first byte. */
+  line: number;
+  /** The file's last part: it ends where the file ends. */
+  last: boolean;
+}
+
+/** What reading a file (or a part of one) gives besides its rows. */
+export interface ReadOutcome {
+  read: number;
+  variables?: string[];
+  /**
+   * A part that is not the last: whether it ended at a record's end, with nothing pending
+   * (then the next part, which started there, read what one reader would have read).
+   */
+  clean?: boolean;
+  /** A part: the quotes that never closed and ran past their line (see `unclosedQuoteProblem`), reported once for the whole file. */
+  unclosed?: Unclosed;
+}
+
+/** Quotes that never closed and had run past their line: the first lines (up to 10) and how many. */
+export interface Unclosed {
+  lines: number[];
+  count: number;
+}
+
+/** The warning for a file's quotes that never closed and had run past their line. */
+export function unclosedQuoteProblem(file: string, { lines, count }: Unclosed): FileProblem {
+  const more = count - 1;
+  return {
+    file, line: lines[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
+    message: `comilla sin cerrar en la línea ${lines[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${lines.slice(1).join(", ")}${count > lines.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
+    hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
+  };
+}
+
+/** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
+export function mergeUnclosed(parts: (Unclosed | undefined)[]): Unclosed | undefined {
+  let out: Unclosed | undefined;
+  for (const u of parts) {
+    if (!u || u.count === 0) continue;
+    out ??= { lines: [], count: 0 };
+    for (const l of u.lines) if (out.lines.length < 10) out.lines.push(l);
+    out.count += u.count;
+  }
+  return out;
 }
 
 /** A row handed over in memory, keyed by the original column names (as in a file's header). */
@@ -65,6 +139,8 @@ interface Binding {
   emptyIsOnlyNull: boolean;
   trim: boolean;
   codes?: Set<string>;
+  /** The codes again when all are one or two ASCII characters (the usual case): a table lookup instead of hashing the text. */
+  shortCodes?: Uint8Array;
   tipo: ColumnaDef["tipo"];
   expect: string;
 }
@@ -197,7 +273,7 @@ const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isB
  * fatal problem of the file: which one to read would be a guess. Repeated names the source
  * does not read are a warning.
  */
-export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink): Promise<{ read: number; variables?: string[] }> {
+export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink, part?: ReadPart): Promise<ReadOutcome> {
   const fmt = source.def.formato;
   const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
   let textStarted = false;
@@ -207,6 +283,12 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let unclosedCount = 0;
   let headerNames: string[] = [];
   const tokenizer = new CsvTokenizer(fmt.delimitador);
+  const record = new RawRecord(fmt.delimitador);
+  /** While a later part reads its file's header: its problems are the first part's to report. */
+  let quiet = false;
+  const problem = (p: FileProblem) => {
+    if (!quiet) sink.problem(p);
+  };
   let read = 0;
   let bindings: Binding[] | null = null;
   let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean; numericNulls: boolean; values: (number | null)[] } | null = null;
@@ -253,13 +335,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         emptyIsOnlyNull: new Set([...formatNulls, ...(c.nulos ?? [])]).size === 1 && [...formatNulls, ...(c.nulos ?? [])][0] === "",
         trim: c.recortar,
         codes: c.codigos && c.rechazar_desconocidos ? new Set(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
+        shortCodes: c.codigos && c.rechazar_desconocidos ? shortCodeTable(Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : undefined,
         tipo: c.tipo,
         expect: dec ? dec.describe : expect,
       });
     }
     if (missing.length) {
       fileError = { reason: `archivo no leído: faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`, column: missing[0] };
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_COLUMNA_FALTANTE", fatal: true,
         message: `faltan columnas de la fuente '${source.name}': ${missing.join("; ")}`,
         hint: `el encabezado tiene: ${header.slice(0, 20).join(", ")}${header.length > 20 ? ", …" : ""}. Ajuste 'original' en indicators/sources/${source.name}.yaml`,
@@ -294,7 +377,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (repeated.read.length) {
       const [first] = repeated.read;
       fileError = { reason: `archivo no leído: la columna ${first.name} aparece ${first.at.length} veces en el encabezado`, column: first.name };
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: true,
         message: `columnas repetidas en el encabezado que la fuente '${source.name}' lee: ${repeated.read.map(describeRepeated).join("; ")}; no se sabe cuál usar`,
         hint: "deje una sola columna con ese nombre (¿una columna renombrada por error?)",
@@ -302,29 +385,32 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       return false;
     }
     if (repeated.other.length) {
-      sink.problem({
+      problem({
         file, line, code: "MASB_ARCHIVO_ENCABEZADO_DUPLICADO", fatal: false,
         message: `columnas repetidas en el encabezado, que la fuente '${source.name}' no lee: ${repeated.other.map(describeRepeated).join("; ")}`,
       });
     }
     bindings = result;
     headerLen = header.length;
+    // Only the columns the source declares (and the pivot's) are made into strings; one past
+    // the header too, to tell a trailing delimiter (an empty last field) from an extra column.
+    const keep = new Uint8Array(headerLen + 1);
+    for (const b of result) for (const i of b.at) keep[i] = 1;
+    for (const i of pivot?.at ?? []) keep[i] = 1;
+    keep[headerLen] = 1;
+    tokenizer.project(keep);
     headerNames = header.map((h) => h.replace(/^\uFEFF/, "").trim());
     return true;
   };
 
-  const isHeader = (fields: string[]): boolean => {
-    const names = new Set(fields.map(normalizeName));
-    const first = source.def.columnas.find((c) => c.requerida);
-    if (!first) return true;
-    const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
-    return originals.some((o) => names.has(normalizeName(o)));
-  };
+  const isHeader = (fields: string[]) => isHeaderOf(source, fields);
 
-  const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
-    if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
+  const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem, span?: RecordSpan): void => {
+    record.fields = fields;
+    record.span = span !== undefined && span.kind !== PARSED ? span : null;
+    if (checkEncoding && !warnedEncoding && hasReplacement(record)) {
       warnedEncoding = true;
-      sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
+      problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
     }
     if (quote?.resynced) {
       if (unclosedQuotes.length < 10) unclosedQuotes.push(quote.quoteLine);
@@ -343,7 +429,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       } else {
         headerFailed = true;
         fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-        sink.problem({
+        problem({
           file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
           message: `no se encontró el encabezado de la fuente '${source.name}' en las primeras 25 líneas`,
           hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'; si el archivo no trae encabezado declare 'encabezado: false' y 'orden'`,
@@ -357,14 +443,14 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (error) {
       const at = quote?.field ?? -1;
       const value = at >= 0 ? fields[at] : undefined;
-      return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
+      return reject(record.all(), line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
         value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
     }
     if (extraKeys) {
-      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
+      return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
     }
     if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
-      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
+      return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
         fmt.delimitador === "," && fields.length > headerLen ? "¿una coma dentro de un texto sin comillas?" : undefined);
     }
     const bs = bindings!;
@@ -378,7 +464,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         const parts = b.parts;
         for (let k = 0; k < parts.length; k++) parts[k] = trimmed(fields[b.at[k]]);
         const v = b.decoder.decode(parts);
-        if (v === undefined) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor inválido en ${b.headers.join("/")}: se esperaba ${b.expect}`, b.headers.join("/"), parts.join("/"));
+        if (v === undefined) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor inválido en ${b.headers.join("/")}: se esperaba ${b.expect}`, b.headers.join("/"), parts.join("/"));
         row[i] = v;
         continue;
       }
@@ -389,9 +475,9 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         continue;
       }
       const v = b.coerce!(text);
-      if (v === INVALID) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${text}' en la columna ${b.headers[0]}: se esperaba ${b.expect}`, b.headers[0], text);
-      if (b.codes && !b.codes.has(text)) {
-        return reject(fields, line, "MASB_CODIGO_NO_PERMITIDO", `código '${text}' no permitido en la columna ${b.headers[0]}; permitidos: ${[...b.codes].slice(0, 12).join(", ")}`, b.headers[0], text);
+      if (v === INVALID) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor '${text}' en la columna ${b.headers[0]}: se esperaba ${b.expect}`, b.headers[0], text);
+      if (b.codes && !(b.shortCodes ? isShortCode(b.shortCodes, text) : b.codes.has(text))) {
+        return reject(record.all(), line, "MASB_CODIGO_NO_PERMITIDO", `código '${text}' no permitido en la columna ${b.headers[0]}; permitidos: ${[...b.codes].slice(0, 12).join(", ")}`, b.headers[0], text);
       }
       row[i] = v;
     }
@@ -406,18 +492,18 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
         if (v === INVALID) {
           const t = trimmed(raw);
           v = p.nulls.has(t) ? null : pivotNumber(t, p.integer);
-          if (v === INVALID) return reject(fields, line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
+          if (v === INVALID) return reject(record.all(), line, "MASB_VALOR_INVALIDO", `valor '${t}' en la columna ${p.names[k]}: se esperaba un número o NULL`, p.names[k], t);
         }
         values[k] = v;
       }
       for (let k = 0; k < p.at.length; k++) {
         row[vi] = p.names[k];
         row[vi + 1] = values[k];
-        sink.row(row, line, fields);
+        sink.row(row, line, record);
       }
       return;
     }
-    sink.row(row, line, fields);
+    sink.row(row, line, record);
   };
 
   const reject = (raw: string[], line: number, code: string, reason: string, column?: string, value?: string, hint?: string): void => {
@@ -458,13 +544,23 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (reportedDetection || !d) return;
     reportedDetection = true;
     if (d.guessed) {
-      sink.problem({
+      problem({
         file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
         message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${d.encoding === "utf-16le" ? "LE" : "BE"}`,
         hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
       });
     }
   };
+
+  if (part?.head) {
+    // A later part of a file: its header first, quietly (the first part reports its
+    // problems), then the range from its own line on.
+    quiet = true;
+    pushText(bytes.push(part.head));
+    pushText(bytes.end());
+    quiet = false;
+    tokenizer.restartAt(part.line);
+  }
 
   let objectHeader: string[] | null = null;
   let objectKeys: Set<string> | null = null;
@@ -496,30 +592,97 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   }
   const tail = bytes.end();
   reportDetection();
+  if (part && !part.last) {
+    // The next part starts where this one ends: right only if a record ended there.
+    const clean = tail === "" && tokenizer.atBoundary;
+    return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
+  }
   pushText(tail);
   tokenizer.end(onRecord);
-  if (unclosedCount > 0) {
-    const more = unclosedCount - 1;
-    sink.problem({
-      file, line: unclosedQuotes[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
-      message: `comilla sin cerrar en la línea ${unclosedQuotes[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${unclosedQuotes.slice(1).join(", ")}${unclosedCount > unclosedQuotes.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
-      hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
-    });
-  }
+  if (part) return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean: true, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
+  if (unclosedCount > 0) problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));
   if (bindings === null && !headerFailed) {
     if (preamble.length) {
       fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-      sink.problem({
+      problem({
         file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
         message: `no se encontró el encabezado de la fuente '${source.name}'`,
         hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'`,
       });
       for (const p of preamble) rejectAll(p.fields, p.line);
     } else {
-      sink.problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
+      problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
     }
   }
   return source.def.pivote ? { read, variables: pivotSeen } : { read };
+}
+
+/** A code of one or two ASCII characters as an index (a second character of 0 for one). */
+const shortCodeIndex = (c0: number, c1: number) => (c0 << 7) | c1;
+
+/** A table of codes of one or two ASCII characters (none of them NUL), or undefined when some code is not such. */
+function shortCodeTable(codes: string[]): Uint8Array | undefined {
+  const table = new Uint8Array(1 << 14);
+  for (const code of codes) {
+    const n = code.length;
+    if (n < 1 || n > 2) return undefined;
+    const c0 = code.charCodeAt(0);
+    const c1 = n === 2 ? code.charCodeAt(1) : 0;
+    if (c0 < 1 || c0 > 127 || (n === 2 && (c1 < 1 || c1 > 127))) return undefined;
+    table[shortCodeIndex(c0, c1)] = 1;
+  }
+  return table;
+}
+
+/** Whether `text` is one of the codes of a `shortCodeTable`. */
+function isShortCode(table: Uint8Array, text: string): boolean {
+  const n = text.length;
+  if (n < 1 || n > 2) return false;
+  const c0 = text.charCodeAt(0);
+  const c1 = n === 2 ? text.charCodeAt(1) : 0;
+  return c0 > 0 && c0 < 128 && c1 < 128 && (n === 1 || c1 > 0) && table[shortCodeIndex(c0, c1)] === 1;
+}
+
+/** Whether a record is the source's header: it names the first required column. */
+function isHeaderOf(source: Source, fields: string[]): boolean {
+  const names = new Set(fields.map(normalizeName));
+  const first = source.def.columnas.find((c) => c.requerida);
+  if (!first) return true;
+  const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
+  return originals.some((o) => names.has(normalizeName(o)));
+}
+
+/**
+ * When a file's first line is the source's header, on a line of its own: its number of
+ * fields and the file's encoding (as its first bytes say). Null otherwise (no header, junk
+ * before it, a header over two lines, UTF-16): such a file is not read in parts. `head` is
+ * the file's first bytes, up to and with the first line break.
+ */
+export function headerLine(source: Source, head: Uint8Array): { fields: number; encoding: "utf-8" | "windows-1252" } | null {
+  const fmt = source.def.formato;
+  if (!fmt.encabezado) return null;
+  const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
+  let text = bytes.push(head);
+  text += bytes.end();
+  const encoding = bytes.detected?.encoding;
+  if (encoding !== "utf-8" && encoding !== "windows-1252") return null;
+  const records: { fields: string[]; line: number; error: string | null }[] = [];
+  const tokenizer = new CsvTokenizer(fmt.delimitador);
+  const on = (fields: string[], line: number, error: string | null) => records.push({ fields: fields.slice(), line, error });
+  tokenizer.push(text, on);
+  if (!tokenizer.atBoundary) return null;
+  tokenizer.end(on);
+  if (records.length !== 1 || records[0].line !== 1 || records[0].error !== null || !text.endsWith("\n")) return null;
+  return isHeaderOf(source, records[0].fields) ? { fields: records[0].fields.length, encoding } : null;
+}
+
+/** The record has a U+FFFD (bytes that were not valid in the file's encoding). */
+function hasReplacement(record: RawRecord): boolean {
+  const span = record.span;
+  if (span === null) return record.fields.some((f) => f.includes("\uFFFD"));
+  const { text, end } = span;
+  for (let i = span.start; i < end; i++) if (text.charCodeAt(i) === 0xfffd) return true;
+  return false;
 }
 
 interface Repeated {

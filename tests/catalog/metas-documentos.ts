@@ -30,4 +30,5 @@ export const DOCUMENTOS: [nombre: string, patron: RegExp][] = [
   ["Reaching Every District, RED (OMS/UNICEF, 2017)", /Reaching Every District/],
   ["Bagust et al., BMJ 1999 (ocupación 85%)", /Bagust et al/],
   ["Ley General de Protección Civil (2012)", /Ley General de Protección Civil/],
+  ["Ending Preventable Maternal Mortality, EPMM: metas de cobertura para 2025 (OMS/UNFPA, 2021)", /Ending Preventable Maternal Mortality, EPMM/],
 ];

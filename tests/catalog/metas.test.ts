@@ -74,6 +74,31 @@ describe("the catalog's targets", () => {
   });
 });
 
+describe("targets found in the second round score on the demo extract (March 2024, by entidad)", () => {
+  let rows: Record<string, string>[];
+  beforeAll(async () => {
+    const r = await runCli(["compute", demo, "--period", "2024-03", "--only", "91,127,64", "--by", "entidad", "--format", "csv", "--rechazos", join(mkdtempSync(join(tmpdir(), "masb-metas2-")), "r.csv")]);
+    expect(r.code, r.stderr).toBe(0);
+    rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+  });
+  const at = (id: string, entidad: string) => rows.find((x) => x.indicador === id && x.nivel === "entidad" && x.entidad === entidad);
+
+  it("91 against EPMM's 90%: Guerrero in the amarillo band", () => {
+    // 369 / 463 × 100 = 79.697… → 79.7; 79.7 / 90 = 0.88555… → 88.6 → amarillo (70 ≤ 88.6 < 90)
+    expect(at("91", "12")).toMatchObject({ numerador: "369", denominador: "463", valor: "79.7", meta: "90", logro: "88.6", semaforo: "amarillo" });
+  });
+
+  it("127 against EPMM's 65%: Guerrero just below it, verde", () => {
+    // 38 942.41 / 62 079.57 × 100 = 62.730… → 62.7; 62.7 / 65 = 0.96461… → 96.5 → verde (≥ 90)
+    expect(at("127", "12")).toMatchObject({ valor: "62.7", meta: "65", logro: "96.5", semaforo: "verde" });
+  });
+
+  it("64 against NOM-027-SSA3-2013's 100%: Nayarit, half of its hospitals", () => {
+    // 2 hospitals of 4 evaluated in U-64 → 50.0; 50.0 / 100 → 50.0 → rojo
+    expect(at("64", "18")).toMatchObject({ numerador: "2", denominador: "4", valor: "50.0", meta: "100", logro: "50.0", semaforo: "rojo" });
+  });
+});
+
 describe("masb metas --plantilla", () => {
   let dir: string;
   beforeAll(() => {
