@@ -16,6 +16,7 @@ import type { AtomicFile } from "./node/files.js";
 import { readPartials as readPartialsOf, writePartials as writePartialsOf } from "./node/partials.js";
 import { duckdbIngest, type DuckdbOptions } from "./node/duckdb.js";
 import type { Aviso } from "./errors.js";
+import { tableKeys } from "./sql/script.js";
 
 // Files, threads, memory
 export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
@@ -75,3 +76,8 @@ export { DUCKDB_INSTALL } from "./node/duckdb.js";
 
 /** The pass made in embedded DuckDB: the same `Ingested` as `ingest`, and the listing's warnings. */
 export const duckdbPass = (catalog: Catalog, dir: string, options: DuckdbOptions): Promise<{ ingested: Ingested; avisos: Aviso[] }> => duckdbIngest(catalog, dir, options);
+
+// The SQL of the pass for one's own database (`masb sql`; src/sql/script.ts)
+export { sqlScript } from "./sql/script.js";
+/** The names `--tablas` accepts: the catalog's sources and the loader's `masb_archivos`. */
+export const SQL_TABLE_KEYS = (catalog: Catalog): string[] => tableKeys(catalog);

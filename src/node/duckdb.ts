@@ -135,8 +135,8 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
       statements.push(`CREATE OR REPLACE TEMP VIEW ${DUCKDB.ident(table)} AS ${union}`);
       statements.push(...exactRawView(DUCKDB, spec, table, loaded));
     }
-    await con.run("CREATE OR REPLACE TEMP TABLE masb_archivos (fuente VARCHAR, archivo VARCHAR, leidos BIGINT)");
-    const app = await con.createAppender("masb_archivos", "main", "temp");
+    await con.run("CREATE OR REPLACE TEMP TABLE masb_no_cargados (fuente VARCHAR, archivo VARCHAR, leidos BIGINT)");
+    const app = await con.createAppender("masb_no_cargados", "main", "temp");
     for (const n of notLoaded) {
       app.appendVarchar(n.source);
       app.appendVarchar(n.file);

@@ -35,7 +35,8 @@ export interface RecordSink {
   problem(p: FileProblem): void;
 }
 
-const normalizeName = (s: string) =>
+/** A header name as masb compares names: BOM, accents, case and runs of blanks ignored. */
+export const normalizeName = (s: string) =>
   s.replace(/^\uFEFF/, "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().replace(/\s+/g, " ").toUpperCase();
 
 const originalsOf = (c: Source["def"]["columnas"][number]): string[] => c.de ?? (c.original === undefined ? [c.nombre] : Array.isArray(c.original) ? c.original : [c.original]);

@@ -31,7 +31,7 @@ export interface NotCompiled {
 
 /** What the compiled SQL reads besides the raw views: tables the caller fills (the motor, or a script's preamble). */
 export interface SideTables {
-  /** `masb_archivos (fuente, archivo, leidos)`: every file read, with the records not loaded (turned down before typing). */
+  /** `masb_no_cargados (fuente, archivo, leidos)`: every file read, with the records not loaded (turned down before typing; the loader's `masb_archivos` has them as `rechazados`). */
   archivos: boolean;
   /** `masb_variables (fuente, archivo, codigo)`: the wide files' variable columns. */
   variables: boolean;
@@ -202,7 +202,9 @@ export function compileSql(input: CompileInput): CompiledSql {
     }
   }
   const by = ["masb_k", "fuente", "archivo", "periodo", "masb_l", "clave", "agregado", "valor"].map((c) => (c.startsWith("masb_") ? c : d.binary(c)));
-  const query = `SELECT registro, fuente, archivo, periodo, nivel, clave, agregado, valor, n FROM (\n${parts.join("\nUNION ALL\n")}\n) masb_parciales\nORDER BY ${by.join(", ")}`;
+  // An empty text as NULL: a CSV export writes both as an empty field (PostgreSQL quotes '' as "").
+  const cols = ["registro", "fuente", "archivo", "periodo", "nivel", "clave", "agregado", "valor", "n"].map((c) => `NULLIF(${c}, '') AS ${c}`).join(", ");
+  const query = `SELECT ${cols} FROM (\n${parts.join("\nUNION ALL\n")}\n) masb_parciales\nORDER BY ${by.join(", ")}`;
   return { statements, query, indicators: compiled, notCompiled, plan };
 }
 
@@ -510,7 +512,7 @@ function fileRecords(d: Dialect, name: string, table: string, ctx: SourceCtx | u
   }
   const outside = [...labels].map(([u, terms], i) => ({ u, col: `masb_f${i}`, sum: `sum(${terms.join(" + ")})` }));
   const counts = `SELECT masb_archivo, count(*) AS leidos, sum(CASE WHEN masb_estado = 'A' THEN 1 ELSE 0 END) AS aceptados${outside.map((o) => `, ${o.sum} AS ${o.col}`).join("")} FROM ${table} GROUP BY masb_archivo`;
-  const extra = side ? `\n    UNION ALL SELECT archivo, leidos, 0${outside.map(() => ", 0").join("")} FROM masb_archivos WHERE fuente = ${d.str(name)}` : "";
+  const extra = side ? `\n    UNION ALL SELECT archivo, leidos, 0${outside.map(() => ", 0").join("")} FROM masb_no_cargados WHERE fuente = ${d.str(name)}` : "";
   const totals = `SELECT masb_archivo, sum(leidos) AS leidos, sum(aceptados) AS aceptados${outside.map((o) => `, sum(${o.col}) AS ${o.col}`).join("")} FROM (${counts}${extra}) c GROUP BY masb_archivo`;
   const values = [
     `('aceptados', f.aceptados)`, `('leidos', f.leidos)`, `('rechazados', f.leidos - f.aceptados)`,
