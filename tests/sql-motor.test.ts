@@ -93,3 +93,20 @@ describe("the options of --motor", () => {
     expect(run.stderr).toContain("error [MASB_USO_VALOR_INVALIDO] --motor: valor 'spark' no admitido; use flujo o duckdb");
   });
 });
+
+describe("--motor duckdb on a reduced generated extract", () => {
+  // bench/generate.mjs at 200 units and 0.5 % of the national rows: every layout of the bench,
+  // births and deaths of every institution, its deliberately bad rows.
+  it("gives the streaming engine's bytes in each indicator's window and in 12-month windows", async () => {
+    const { generate } = await import("../bench/generate.mjs");
+    const gen = generate(at("gen"), { units: 200, scale: 0.005, quiet: true }).dir;
+    for (const [i, w] of [[], ["--ventana", "12_meses"]].entries()) {
+      const s = await compute([gen, ...w], `g${i}a.csv`);
+      const d = await compute([gen, "--motor", "duckdb", ...w], `g${i}b.csv`);
+      expect(s.code, s.stderr).toBe(0);
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.stdout.split("\n").length).toBeGreaterThan(1000);
+      expect(d.stdout).toBe(s.stdout);
+    }
+  }, 120_000);
+});

@@ -283,7 +283,10 @@ function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<stri
   const cieCols = [...cie].map((c) => `${cieCodeOf(d, c)} AS ${cieColumn(c)}`);
   const q = `SELECT p.*${prep.length ? `,\n    ${prep.join(",\n    ")}` : ""}\n  FROM p`;
   const t = `SELECT masb_archivo, masb_linea${record},\n    ${typed.join(",\n    ")},\n    (${oks.join("\n      AND ")}) AS masb_ok\n  FROM q`;
-  return `WITH p AS (\n  ${p}\n), q AS (\n  ${q}\n), t0 AS (\n  ${t}\n), t AS (\n  SELECT t0.*${cieCols.length ? `, ${cieCols.join(", ")}` : ""} FROM t0\n)`;
+  // PostgreSQL inlines a CTE into the next and so repeats its expressions where they are used
+  // (the trimmed text inside every test of its type): each step is computed once instead.
+  const m = d.name === "postgres" ? " MATERIALIZED" : "";
+  return `WITH p AS${m} (\n  ${p}\n), q AS${m} (\n  ${q}\n), t0 AS${m} (\n  ${t}\n), t AS (\n  SELECT t0.*${cieCols.length ? `, ${cieCols.join(", ")}` : ""} FROM t0\n)`;
 }
 
 /** The regionalisation's rows: the first row of each CLUES (file order) counts; a row without CLUES is rejected. */
