@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../bench/generate.mjs";
 import { loadDuckDB, loadPostgres } from "../scripts/cargar-tablas.mjs";
-import { runCli } from "./helpers.js";
+import { runCli, tempExtract } from "./helpers.js";
 import { startPostgres, type PostgresCluster } from "./support/postgres.js";
 
 /**
@@ -108,6 +108,58 @@ describe.skipIf(skipPg)("masb sql --dialecto postgres, run by psql, then masb co
       expect(got[0].split("\n").length).toBeGreaterThan(1000);
       got.forEach((g, i) => expect(g, WINDOWS[i].join(" ") || "ventana de cada indicador").toBe(oracle.results[i]));
     });
+  });
+});
+
+describe.skipIf(skipPg)("a source without a table", () => {
+  it("reads as an extract without its files: the results of the demo without recetas_2024.csv", async () => {
+    // The demo's tables are in schema demo (loaded above); recetas is pointed at a table that does not exist.
+    const copy = tempExtract(DEMO);
+    rmSync(join(copy, "recetas_2024.csv"));
+    const only = ["--only", "31,82,71"];
+    const want = await runCli(["compute", copy, ...only, "--format", "csv", "--rechazos", at("sin-recetas.rech.csv")]);
+    expect(want.code, want.stderr).toBe(0);
+    expect(want.stdout).toContain(",sin_datos");
+    const sql = await runCli(["sql", "--dialecto", "postgres", ...only, "--tablas", "recetas=no_existe.recetas", "--out", at("sin-recetas.sql")]);
+    expect(sql.code, sql.stderr).toBe(0);
+    await psqlToFile(at("sin-recetas.sql"), at("sin-recetas.csv"), "-c search_path=demo");
+    const got = await runCli(["compute", "--parciales", at("sin-recetas.csv"), "--format", "csv"]);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stdout).toBe(want.stdout);
+    rmSync(copy, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe("a source without a table in DuckDB (--tablas fuente=-)", () => {
+  it("reads as an extract without its files: the results of the demo without recetas_2024.csv", async () => {
+    const copy = tempExtract(DEMO);
+    rmSync(join(copy, "recetas_2024.csv"));
+    const only = ["--only", "31,82,71"];
+    const want = await runCli(["compute", copy, ...only, "--format", "csv", "--rechazos", at("sin-recetas-d.rech.csv")]);
+    expect(want.stdout).toContain(",sin_datos");
+    const instance = await DuckDBInstance.create(":memory:");
+    const con = await instance.connect();
+    try {
+      await loadDuckDB(copy, { connection: con, schema: "main" });
+      const sql = await runCli(["sql", "--dialecto", "duckdb", ...only, "--tablas", "recetas=-"]);
+      expect(sql.code, sql.stderr).toBe(0);
+      expect(sql.stderr).toContain("sin tabla: recetas");
+      await con.run(sql.stdout.replace("TO '/dev/stdout'", `TO '${at("sin-recetas-d.csv")}'`));
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+      rmSync(copy, { recursive: true, force: true });
+    }
+    const got = await runCli(["compute", "--parciales", at("sin-recetas-d.csv"), "--format", "csv"]);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stdout).toBe(want.stdout);
+  }, 60_000);
+
+  it("except the CLUES catalog, without which there is no hierarchy (exit 1)", async () => {
+    const run = await runCli(["sql", "--dialecto", "duckdb", "--tablas", "clues=-"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error [MASB_SIN_CATALOGO_CLUES] la fuente 'clues' (el catálogo CLUES) necesita su tabla");
+    expect(run.stdout).toBe("");
   });
 });
 

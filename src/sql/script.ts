@@ -15,6 +15,7 @@
  */
 import type { Catalog, Source } from "../catalog/load.js";
 import { selectIndicators } from "../engine/ingest.js";
+import { MasbError } from "../errors.js";
 import { normalizeName } from "../sources/records.js";
 import { compileSql, type NotCompiled } from "./compile.js";
 import { DIALECTS, type Dialect, type DialectName } from "./dialect.js";
@@ -23,6 +24,8 @@ import { rawInput, rawPresent, rawVariable } from "./rows.js";
 
 /** The table of the loader's file report. */
 export const FILES_TABLE = "masb_archivos";
+/** `--tablas fuente=-`: the source has no table. */
+export const NO_TABLE = "-";
 
 export interface SqlScriptOptions {
   dialect: DialectName;
@@ -39,6 +42,8 @@ export interface SqlScript {
   query: string;
   /** Sources whose tables the script reads, with the table. */
   tables: { source: string; table: string }[];
+  /** Sources the selection reads that have no table (`fuente=-`). */
+  withoutTable: string[];
   indicators: string[];
   notCompiled: NotCompiled[];
 }
@@ -60,8 +65,13 @@ export function sqlScript(catalog: Catalog, options: SqlScriptOptions): SqlScrip
   const cluesSource = [...catalog.sources.values()].find((s) => s.def.rol === "catalogo_clues");
   const regionSource = [...catalog.sources.values()].find((s) => s.def.rol === "regionalizacion");
   const needed = new Set<string>([...(cluesSource ? [cluesSource.name] : []), ...(regionSource ? [regionSource.name] : []), ...indicators.flatMap((i) => i.sources)]);
-  const sources = [...needed].sort().map((n) => catalog.sources.get(n)!);
-  const compiled = compileSql({ catalog, indicators, dialect: d, present: needed, side: { archivos: true, variables: true, problemas: false } });
+  // `fuente=-`: the source has no table (as an extract without its files); needed in DuckDB, where plain SQL cannot ask whether a table exists.
+  const present = new Set([...needed].filter((n) => tableOf(n) !== NO_TABLE));
+  if (cluesSource && !present.has(cluesSource.name)) {
+    throw new MasbError("MASB_SIN_CATALOGO_CLUES", `la fuente '${cluesSource.name}' (el catálogo CLUES) necesita su tabla: sin ella no hay jerarquía`, { hint: `quite ${cluesSource.name}=- de --tablas, o indique su tabla` });
+  }
+  const sources = [...present].sort().map((n) => catalog.sources.get(n)!);
+  const compiled = compileSql({ catalog, indicators, dialect: d, present, side: { archivos: true, variables: true, problemas: false } });
   // The compiled indicators' sources only: a source of an indicator left out is not read.
   const read = new Set<string>([...(cluesSource ? [cluesSource.name] : []), ...(regionSource ? [regionSource.name] : []), ...compiled.indicators.flatMap((i) => i.sources)]);
   const used = sources.filter((s) => read.has(s.name));
@@ -69,7 +79,7 @@ export function sqlScript(catalog: Catalog, options: SqlScriptOptions): SqlScrip
   const preamble = d.name === "postgres" ? postgresPreamble(d, used, tableOf) : duckdbPreamble(d, used, tableOf);
   const head = [
     `-- masb sql --dialecto ${d.name}: las sumas parciales de ${compiled.indicators.length} indicadores, desde las tablas de cargar-tablas.mjs`,
-    `-- (${used.map((s) => `${s.name} = ${tableOf(s.name)}`).join(", ")}; archivos = ${tableOf(FILES_TABLE)}).`,
+    `-- (${used.map((s) => `${s.name} = ${tableOf(s.name)}`).join(", ")}; archivos = ${tableOf(FILES_TABLE)}${[...needed].filter((n) => !present.has(n)).map((n) => `; ${n} sin tabla`).join("")}).`,
     ...(compiled.notCompiled.length ? [`-- Sin SQL (calcúlelos con masb compute sobre el extracto): ${compiled.notCompiled.map((n) => `${n.indicator} (${n.reason})`).join("; ")}.`] : []),
     `-- La última sentencia escribe el CSV que lee masb compute --parciales.`,
   ].join("\n");
@@ -81,6 +91,7 @@ export function sqlScript(catalog: Catalog, options: SqlScriptOptions): SqlScrip
     text: `${head}\n\n${statements.map((s) => `${s};`).join("\n\n")}\n`,
     query: compiled.query,
     tables: used.map((s) => ({ source: s.name, table: tableOf(s.name) })),
+    withoutTable: [...needed].filter((n) => !present.has(n)).sort(),
     indicators: compiled.indicators.map((i) => i.id),
     notCompiled: compiled.notCompiled,
   };
@@ -199,7 +210,8 @@ function postgresPreamble(d: Dialect, sources: Source[], tableOf: (name: string)
  */
 function duckdbPreamble(d: Dialect, sources: Source[], tableOf: (name: string) => string): string[] {
   const out: string[] = [];
-  // The files table is part of the contract; a database without it has no records turned down.
+  // The loader's file report must exist here (plain SQL cannot ask whether it does): tables of
+  // one's own come with an empty one, `CREATE TABLE masb_archivos (fuente VARCHAR, archivo VARCHAR, rechazados BIGINT)`.
   out.push(...d.tempTable("masb_no_cargados", `SELECT CAST(fuente AS VARCHAR) AS fuente, CAST(archivo AS VARCHAR) AS archivo, CAST(rechazados AS BIGINT) AS leidos FROM ${tableRef(d, tableOf(FILES_TABLE))}`));
   const variables: string[] = [];
   for (const source of sources) {

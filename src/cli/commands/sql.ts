@@ -7,9 +7,9 @@ export function parseTables(text: string | undefined, keys: string[]): Record<st
   const out: Record<string, string> = {};
   if (text === undefined) return out;
   for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([^=\s]+)\s*=\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)$/.exec(part);
+    const m = /^([^=\s]+)\s*=\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?|-)$/.exec(part);
     if (!m) {
-      throw new UsageError("MASB_TABLAS_INVALIDA", `--tablas: '${part}' no es fuente=tabla`, "escriba pares fuente=tabla (o fuente=esquema.tabla) separados por coma, p. ej. --tablas egresos=saeh.egresos_2024,clues=catalogos.clues");
+      throw new UsageError("MASB_TABLAS_INVALIDA", `--tablas: '${part}' no es fuente=tabla`, "escriba pares fuente=tabla (o fuente=esquema.tabla, o fuente=- si no tiene tabla) separados por coma, p. ej. --tablas egresos=saeh.egresos_2024,clues=catalogos.clues");
     }
     const [, key, table] = m;
     if (!keys.includes(key)) {
@@ -33,7 +33,7 @@ async function runSql(io: Io, o: Record<string, string | undefined>): Promise<nu
     const { writeFile } = await import("node:fs/promises");
     await writeFile(o.out, script.text);
   } else io.stdout.write(script.text);
-  io.stderr.write(`SQL de ${o.dialecto}: ${script.indicators.length} ${script.indicators.length === 1 ? "indicador" : "indicadores"}, tablas ${script.tables.map((t) => (t.table === t.source ? t.table : `${t.source}=${t.table}`)).join(", ")}${o.out ? `; escrito en ${o.out}` : ""}\n`);
+  io.stderr.write(`SQL de ${o.dialecto}: ${script.indicators.length} ${script.indicators.length === 1 ? "indicador" : "indicadores"}, tablas ${script.tables.map((t) => (t.table === t.source ? t.table : `${t.source}=${t.table}`)).join(", ")}${script.withoutTable.length ? `; sin tabla: ${script.withoutTable.join(", ")}` : ""}${o.out ? `; escrito en ${o.out}` : ""}\n`);
   return EXIT.ok;
 }
 
@@ -42,7 +42,7 @@ export const sqlCommand: CommandModule = (program, io, setCode) => {
     .command("sql")
     .description("imprime el SQL que calcula las sumas parciales en su base de datos, desde las tablas de scripts/cargar-tablas.mjs; su CSV se evalúa con masb compute --parciales")
     .addOption(new Option("--dialecto <dialecto>", "base de datos donde correrá el SQL").choices(["postgres", "duckdb"]).makeOptionMandatory())
-    .option("--tablas <fuente=tabla,...>", "qué tabla tiene cada fuente (y masb_archivos=tabla, el reporte de archivos); por omisión la tabla se llama como la fuente")
+    .option("--tablas <fuente=tabla,...>", "qué tabla tiene cada fuente (fuente=- si no tiene; y masb_archivos=tabla, el reporte de archivos); por omisión la tabla se llama como la fuente")
     .option("--only <ids|etiquetas>", "indicadores, alias, componentes (C9), fases (fase:1) o dimensiones")
     .option("--out <archivo>", "escribe el SQL en el archivo en lugar de la salida estándar")
     .option("--catalog <dir>", "carpeta del catálogo (por omisión el incluido)")
