@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers.js";
+import { demoWithBadRows, runCli } from "./helpers.js";
 
 /**
  * The DuckDB motor (`masb compute --motor duckdb`, src/sql + src/node/duckdb.ts) against the
@@ -106,6 +106,24 @@ describe("--motor duckdb on a reduced generated extract", () => {
       expect(s.code, s.stderr).toBe(0);
       expect(d.code, d.stderr).toBe(0);
       expect(d.stdout.split("\n").length).toBeGreaterThan(1000);
+      expect(d.stdout).toBe(s.stdout);
+    }
+  }, 120_000);
+});
+
+describe("--motor duckdb on the demo with bad rows", () => {
+  // tests/reference/malos: impossible dates, unknown CLUES, duplicate keys and records across
+  // files, codes outside their sets, wrong field counts, a broken quote.
+  it("rejects the same rows, leaves the same partial sums and gives the same bytes, in each indicator's window and in 12-month windows", async () => {
+    const malos = demoWithBadRows();
+    for (const [i, w] of [[], ["--ventana", "12_meses"]].entries()) {
+      const s = await compute([malos, ...w, "--escribir-parciales", at(`m${i}a.p.csv`)], `m${i}a.csv`);
+      const d = await compute([malos, "--motor", "duckdb", ...w, "--escribir-parciales", at(`m${i}b.p.csv`)], `m${i}b.csv`);
+      expect(d.code, d.stderr).toBe(0);
+      // 61 rejected by both: the demo's 2 and the 59 of the 124 appended rows that malos/renglones.json marks "rechaza".
+      expect(s.stderr).toContain("61 rechazados");
+      expect(d.stderr).toContain("61 rechazados");
+      expect(readFileSync(at(`m${i}b.p.csv`), "utf8")).toBe(readFileSync(at(`m${i}a.p.csv`), "utf8"));
       expect(d.stdout).toBe(s.stdout);
     }
   }, 120_000);

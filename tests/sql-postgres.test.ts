@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../bench/generate.mjs";
 import { loadDuckDB, loadPostgres } from "../scripts/cargar-tablas.mjs";
-import { runCli, tempExtract } from "./helpers.js";
+import { demoWithBadRows, runCli, tempExtract } from "./helpers.js";
 import { startPostgres, type PostgresCluster } from "./support/postgres.js";
 
 /**
@@ -78,6 +78,8 @@ describe.skipIf(skipPg)("masb sql --dialecto postgres, run by psql, then masb co
     ["the demo extract", "demo", () => DEMO],
     // bench/generate.mjs reduced (200 units, 0.5 % of the national volumes, its bad rows).
     ["a reduced generated extract", "gen", () => generate(at("gen"), { units: 200, scale: 0.005, quiet: true }).dir],
+    // The demo with the reference's bad and borderline rows (tests/reference/malos).
+    ["the demo with bad rows", "malos", demoWithBadRows],
   ])("on %s", (_, schema, extract) => {
     let dir: string;
     let oracle: Awaited<ReturnType<typeof streaming>>;
@@ -94,7 +96,7 @@ describe.skipIf(skipPg)("masb sql --dialecto postgres, run by psql, then masb co
       }
       const sql = await runCli(args);
       expect(sql.code, sql.stderr).toBe(0);
-      await psqlToFile(at(`${schema}.sql`), at(`${schema}-pg.csv`), schema === "demo" ? "-c search_path=demo" : "");
+      await psqlToFile(at(`${schema}.sql`), at(`${schema}-pg.csv`), schema === "gen" ? "" : `-c search_path=${schema}`);
       partials = readFileSync(at(`${schema}-pg.csv`), "utf8");
     }, 120_000);
 
