@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoWithBadRows, runCli } from "./helpers.js";
 
@@ -47,8 +48,9 @@ describe("--motor duckdb on the demo extract", () => {
   it("reports the same files, counts and warnings", () => {
     const lines = (s: string) => s.split("\n").filter((l) => l && !l.startsWith("periodo "));
     expect(lines(duck.stderr)).toEqual(lines(stream.stderr));
-    // The demo's two bad discharges (unknown CLUES) are counted as rejected by both.
+    // The demo's two bad discharges (unknown CLUES) are counted as rejected by both, and listed alike.
     expect(duck.stderr).toContain("136,902 renglones leídos, 2 rechazados");
+    expect(readFileSync(at("r2.csv"), "utf8")).toBe(readFileSync(at("r1.csv"), "utf8"));
   });
 });
 
@@ -107,6 +109,7 @@ describe("--motor duckdb on a reduced generated extract", () => {
       expect(d.code, d.stderr).toBe(0);
       expect(d.stdout.split("\n").length).toBeGreaterThan(1000);
       expect(d.stdout).toBe(s.stdout);
+      expect(readFileSync(at(`g${i}b.csv`), "utf8")).toBe(readFileSync(at(`g${i}a.csv`), "utf8"));
     }
   }, 120_000);
 });
@@ -125,6 +128,9 @@ describe("--motor duckdb on the demo with bad rows", () => {
       expect(d.stderr).toContain("61 rechazados");
       expect(readFileSync(at(`m${i}b.p.csv`), "utf8")).toBe(readFileSync(at(`m${i}a.p.csv`), "utf8"));
       expect(d.stdout).toBe(s.stdout);
+      // Each rejected row listed as the streaming engine lists it, in its order: the same file, byte for byte.
+      expect(parse(readFileSync(at(`m${i}a.csv`), "utf8"), { bom: true }).length).toBe(62);
+      expect(readFileSync(at(`m${i}b.csv`), "utf8")).toBe(readFileSync(at(`m${i}a.csv`), "utf8"));
     }
   }, 120_000);
 });

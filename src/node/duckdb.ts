@@ -10,14 +10,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Catalog, Source } from "../catalog/load.js";
-import { selectIndicators, type Ingested } from "../engine/ingest.js";
+import { originalName, periodColumns, selectIndicators, type Ingested } from "../engine/ingest.js";
 import { KeyHasher } from "../engine/keys.js";
 import { PartialsReader } from "../engine/partials.js";
 import { MasbError, type Aviso } from "../errors.js";
 import type { FileProblem, Rejection } from "../sources/reader.js";
 import { bindHeader, readRecords, type HeaderBinding } from "../sources/records.js";
 import { compileSql } from "../sql/compile.js";
+import { DECODERS } from "../sources/decoders.js";
 import { DUCKDB } from "../sql/dialect.js";
+import { rowsTable } from "../sql/rows.js";
 import { exactRawView, rawSpec } from "../sql/raw.js";
 import { globToRegExp, openExtract, readChunks } from "./extract.js";
 
@@ -97,7 +99,7 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
   const needed = new Set<string>([cluesSource.name, ...(regionSource ? [regionSource.name] : []), ...indicators.flatMap((i) => i.sources)]);
   const sources = [...needed].map((n) => catalog.sources.get(n)!).filter((s) => filesOf(s).length > 0);
   const present = new Set(sources.map((s) => s.name));
-  const compiled = compileSql({ catalog, indicators, dialect: DUCKDB, present, side: { archivos: true, variables: false, problemas: false } });
+  const compiled = compileSql({ catalog, indicators, dialect: DUCKDB, present, side: { archivos: true, variables: false, problemas: false }, reasons: Boolean(options.onReject) });
   if (compiled.notCompiled.length) {
     const list = compiled.notCompiled.map((n) => `${n.indicator} (${n.reason})`).join("; ");
     throw new MasbError("MASB_MOTOR_NO_COMPILA", `${compiled.notCompiled.length === 1 ? "un indicador no se puede calcular" : `${compiled.notCompiled.length} indicadores no se pueden calcular`} en SQL: ${list}`, {
@@ -116,16 +118,24 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
   try {
     let serial = 0;
     const statements: string[] = [];
+    const headersOf = new Map<string, Loaded>();
+    // Every rejection, the reader's and the SQL's, listed at the end in the streaming engine's order.
+    const rejected: (Rejection & { source: string })[] = [];
+    const pathOf = new Map<string, MotorFile>();
     for (const source of sources) {
       const loaded: Loaded[] = [];
       for (const f of filesOf(source)) {
         options.onFile?.(source.name, f.name);
+        pathOf.set(`${source.name}\u0000${f.name}`, f);
         const table = `masb_f${serial++}`;
-        const out = f.parquet ? await loadParquet(con, f, table) : await loadCsv(duck, con, f, table, (r) => options.onReject?.({ ...r, source: source.name }));
+        const out = f.parquet ? await loadParquet(con, f, table) : await loadCsv(duck, con, f, table, (r) => rejected.push({ ...r, source: source.name }));
         problems.push(...out.problems);
         notLoaded.push({ source: source.name, file: f.name, count: out.notLoaded });
         if (out.variables) variables.push({ source: source.name, file: f.name, codes: out.variables });
-        if (out.loaded) loaded.push(out.loaded);
+        if (out.loaded) {
+          loaded.push(out.loaded);
+          headersOf.set(`${source.name}\u0000${f.name}`, out.loaded);
+        }
       }
       const spec = rawSpec(source);
       const table = `masb_t_${source.name}`;
@@ -146,6 +156,16 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
     app.flushSync();
     app.closeSync();
     for (const s of [...statements, ...compiled.statements]) await con.run(s);
+    if (options.onReject) {
+      const facts = [...compiled.plan.sources.keys()].filter((n) => n !== cluesSource.name && present.has(n));
+      const fromSql: (Rejection & { source: string })[] = [];
+      await listRejections(con, catalog, cluesSource, regionSource && present.has(regionSource.name) ? regionSource : undefined, facts, headersOf, (r) => fromSql.push(r));
+      await recordTexts(fromSql, pathOf);
+      // The streaming engine's order: the regionalisation, the CLUES catalog, then the other sources by name; files by name, lines in order.
+      const rank = (name: string) => (name === regionSource?.name ? "0" : name === cluesSource.name ? "1" : `2${name}`);
+      const all = [...rejected, ...fromSql].sort((a, b) => cmpText(rank(a.source), rank(b.source)) || cmpText(a.file, b.file) || a.line - b.line);
+      for (const r of all) options.onReject(r);
+    }
 
     // The records, read back as the file would be.
     const reader = new PartialsReader(catalog, `${dir} (duckdb)`);
@@ -314,4 +334,141 @@ SELECT CAST(COLUMNS(*) AS VARCHAR), ${DUCKDB.str(f.name)} AS masb_archivo, CAST(
 FROM read_parquet(${path})`);
   const { inputs, variables } = inputsOf(binding);
   return { loaded: { name: f.name, table, inputs, variables }, notLoaded: 0, problems, ...(f.source.def.pivote ? { variables: binding.seen } : {}) };
+}
+
+/** What a declared column expected, in masb's words (src/sources/reader.ts). */
+function expected(c: Source["def"]["columnas"][number]): string {
+  switch (c.tipo) {
+    case "entero":
+      return "un número entero";
+    case "decimal":
+      return `un número con hasta ${c.escala ?? 2} decimales`;
+    case "fecha":
+      return c.formato === "aaaa-mm-dd" ? "una fecha aaaa-mm-dd" : "una fecha dd/mm/aaaa";
+    default:
+      return "texto";
+  }
+}
+
+/**
+ * The records the SQL rejected, each with masb's code, column and value, from the reasons the
+ * records tables keep (`reasons` in src/sql/compile.ts), in file and line order. The reason is
+ * worded after masb's; the record's text is not kept by the motor.
+ */
+async function listRejections(
+  con: Connection, catalog: Catalog, cluesSource: Source, regionSource: Source | undefined, facts: string[],
+  headersOf: Map<string, Loaded>, onReject: NonNullable<DuckdbOptions["onReject"]>,
+): Promise<void> {
+  const header = (source: Source, file: string, i: number): string => {
+    const names = headersOf.get(`${source.name}\u0000${file}`)?.inputs[i]?.filter((n): n is string => n !== null) ?? [];
+    const c = source.def.columnas[i];
+    return names.length ? names.join("/") : c ? (c.de ?? [c.original === undefined ? c.nombre : Array.isArray(c.original) ? c.original[0] : c.original]).join("/") : "";
+  };
+  const typing = (source: Source, file: string, k: number, text: string): { code: string; reason: string; column?: string; value?: string } => {
+    const cols = source.def.columnas;
+    if (k < 0) return { code: "MASB_ARCHIVO_INVALIDO", reason: `archivo no leído: faltan columnas de la fuente '${source.name}'` };
+    if (k >= cols.length) {
+      const code = (source.def.pivote ? source.variables ?? [] : [])[k - cols.length] ?? "";
+      return { code: "MASB_VALOR_INVALIDO", reason: `valor '${text}' en la columna ${code}: se esperaba un número o NULL`, column: code, value: text };
+    }
+    const c = cols[k];
+    const column = header(source, file, k);
+    if (c.decodificar) return { code: "MASB_VALOR_INVALIDO", reason: `valor inválido en ${column}: se esperaba ${DECODERS[c.decodificar].describe}`, column, value: text };
+    if (c.tipo === "codigo") {
+      const codes = c.codigos ? (Array.isArray(c.codigos) ? c.codigos : Object.keys(c.codigos)) : [];
+      return { code: "MASB_CODIGO_NO_PERMITIDO", reason: `código '${text}' no permitido en la columna ${column}; permitidos: ${codes.slice(0, 12).join(", ")}`, column, value: text };
+    }
+    return { code: "MASB_VALOR_INVALIDO", reason: `valor '${text}' en la columna ${column}: se esperaba ${expected(c)}`, column, value: text };
+  };
+  const rows = async (sql: string) => (await con.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (v === null ? null : String(v))));
+  const sorted = (list: (Rejection & { source: string })[]) => list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+
+  // The hierarchy's sources: a row without CLUES, a CLUES seen before, a network unit's entidad outside 01–32.
+  for (const [source, table, clues, entidad] of [
+    [regionSource, "masb_r_regionalizacion", "clues", null],
+    [cluesSource, "masb_r_clues", "t_clues", "t_clave_entidad"],
+  ] as const) {
+    if (!source) continue;
+    const found: (Rejection & { source: string })[] = [];
+    for (const [file, line, why, falla, texto, key, ent] of await rows(`SELECT masb_archivo, masb_linea, masb_motivo, masb_falla, masb_texto, ${clues}, ${entidad ?? "NULL"} FROM ${table} WHERE masb_estado = 'R'`)) {
+      const at = { source: source.name, file: file!, line: Number(line), raw: [] as string[] };
+      const cluesCol = "CLUES";
+      if (why === "tipo") found.push({ ...at, ...typing(source, file!, Number(falla), texto ?? "") });
+      else if (why === "vacia") found.push({ ...at, code: "MASB_CLAVE_VACIA", reason: "renglón sin CLUES", column: cluesCol, value: "" });
+      else if (why === "duplicada") found.push({ ...at, code: "MASB_CLAVE_DUPLICADA", reason: source === cluesSource ? `la CLUES ${key} aparece dos veces en el catálogo` : `la CLUES ${key} ya tiene regionalización en un renglón anterior`, column: cluesCol, value: key ?? "" });
+      else found.push({ ...at, code: "MASB_VALOR_INVALIDO", reason: `clave de entidad '${ent ?? ""}' inválida: se esperaba 01 a 32; la unidad ${key} queda fuera de la jerarquía y sus renglones en otros archivos se rechazan`, column: originalName(source, "clave_entidad"), value: ent ?? "" });
+    }
+    for (const r of sorted(found)) onReject(r);
+  }
+
+  for (const name of facts) {
+    const source = catalog.sources.get(name)!;
+    const found: (Rejection & { source: string })[] = [];
+    const list = await rows(`SELECT masb_archivo, masb_linea, masb_motivo, masb_falla, masb_texto, masb_clave_col, masb_clave_texto, masb_llave_texto, masb_rl_archivo, masb_rl_linea, masb_unico_texto FROM ${DUCKDB.ident(rowsTable(name))} WHERE masb_estado = 'R'`);
+    const attempts = source.def.clave ?? [{ columna: "clues", nivel: "clues" as const }];
+    const llave = source.def.llave;
+    for (const [file, line, why, falla, texto, keyCol, keyText, llaveText, firstFile, firstLine, uniqueText] of list) {
+      const at = { source: name, file: file!, line: Number(line), raw: [] as string[] };
+      const keyName = keyCol === null ? attempts[0].columna : source.def.columnas[Number(keyCol)]?.nombre ?? attempts[0].columna;
+      const keyColumn = originalName(source, keyName);
+      const nivel = attempts.find((a) => a.columna === keyName)?.nivel ?? "clues";
+      switch (why) {
+        case "tipo":
+          found.push({ ...at, ...typing(source, file!, Number(falla), texto ?? "") });
+          break;
+        case "clave":
+          found.push(keyText
+            ? {
+              ...at, code: "MASB_CLAVE_DESCONOCIDA", column: keyColumn, value: keyText,
+              reason: nivel === "clues" ? `la CLUES ${keyText} no existe en el catálogo CLUES del extracto (use el catálogo nacional, con todas las instituciones)` : `${nivel} '${keyText}' no existe en la jerarquía del extracto`,
+            }
+            : { ...at, code: "MASB_SIN_CLAVE", reason: `renglón sin clave de unidad (${attempts.map((a) => originalName(source, a.columna)).join(", ")} vacías o no especificadas)`, column: originalName(source, attempts[0].columna), value: "" });
+          break;
+        case "periodo":
+          found.push({ ...at, code: "MASB_PERIODO_INVALIDO", reason: `el renglón no tiene fecha o periodo válido (${periodColumns(source)})` });
+          break;
+        case "unico":
+          found.push({ ...at, code: "MASB_CLAVE_DUPLICADA", reason: `renglón duplicado: ya hubo uno con ${(source.def.unico ?? []).join(", ")} = ${uniqueText} en el periodo` });
+          break;
+        default: {
+          const where = `${firstFile}, línea ${firstLine}`;
+          if (!Array.isArray(llave)) {
+            found.push({ ...at, code: "MASB_REGISTRO_DUPLICADO", reason: `registro duplicado: el mismo renglón, campo por campo, ya se leyó en ${where}; cada registro cuenta una vez` });
+            break;
+          }
+          const column = llave.map((c) => originalName(source, c)).join("/");
+          found.push({ ...at, code: "MASB_REGISTRO_DUPLICADO", reason: `registro duplicado: ${column} = ${llaveText} ya se leyó en ${where}; cada registro cuenta una vez`, column, value: llaveText ?? "" });
+        }
+      }
+    }
+    for (const r of sorted(found)) onReject(r);
+  }
+}
+
+const cmpText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The text of each record the SQL rejected (the fields as masb read them, for `renglon_original`):
+ * the files that have such records are read again, only those, and only their lines kept.
+ */
+async function recordTexts(list: (Rejection & { source: string })[], files: Map<string, MotorFile>): Promise<void> {
+  const byFile = new Map<string, Map<number, Rejection>>();
+  for (const r of list) {
+    const key = `${r.source}\u0000${r.file}`;
+    if (!byFile.has(key)) byFile.set(key, new Map());
+    byFile.get(key)!.set(r.line, r);
+  }
+  for (const [key, lines] of byFile) {
+    const f = files.get(key);
+    if (!f || f.parquet) continue;
+    await readRecords(f.source, f.name, readChunks(f.path), {
+      header() {},
+      record(fields, line) {
+        const r = lines.get(line);
+        if (r) r.raw = [...fields];
+      },
+      reject() {},
+      problem() {},
+    });
+  }
 }

@@ -17,7 +17,7 @@ import { aggregateLabels, definitionHash, NO_CLOSING_DATE, PARTIALS_FORMAT, PART
 import { planFor, type Plan, type Slot, type SourcePlan } from "../engine/plan.js";
 import { DECODERS } from "../sources/decoders.js";
 import type { Dialect } from "./dialect.js";
-import { ExprPrinter, helperFunctions } from "./expr.js";
+import { ExprPrinter, helper, helperFunctions } from "./expr.js";
 import {
   attachSql, cieCodeOf, cieColumn, cieColumns, ENTIDAD_CODE, monthColumn, OUT, pivotPresent, pivotValue, rawInput, rawPresent, rawVariable, rawView, REJECTED,
   rowEnv, rowsTable, typeColumn, typedColumn, typePivot,
@@ -46,6 +46,11 @@ export interface CompileInput {
   /** Sources whose raw view exists (files or a table); the others are missing, as an extract without them. */
   present: Set<string>;
   side: SideTables;
+  /**
+   * Also keep why each rejected record was rejected (`masb_motivo`, `masb_falla`, `masb_texto`,
+   * `masb_clave_texto` in the records tables): the motor lists them as masb's rejections.
+   */
+  reasons?: boolean;
 }
 
 export interface CompiledSql {
@@ -124,8 +129,8 @@ export function compileSql(input: CompileInput): CompiledSql {
   // 1. The hierarchy: units of the network from the CLUES catalog, with their regionalisation.
   const unitConditions = [...new Map([...plan.sources.values()].flatMap((sp) => sp.slots).filter((s) => s.aggregate.unidad).map((s) => [unitKey(s), s.aggregate.unidad!])).entries()];
   const conditionKeys = unitConditions.map(([k]) => k);
-  statements.push(...d.tempTable("masb_r_regionalizacion", regionRows(d, regionSource, input.present)));
-  statements.push(...d.tempTable("masb_r_clues", cluesRows(d, cluesSource, ctxs.get(cluesSource.name), unitConditions)));
+  statements.push(...d.tempTable("masb_r_regionalizacion", regionRows(d, regionSource, input.present, input.reasons ?? false)));
+  statements.push(...d.tempTable("masb_r_clues", cluesRows(d, cluesSource, ctxs.get(cluesSource.name), unitConditions, input.reasons ?? false)));
   statements.push(...d.tempTable("masb_unidades", unitsSelect(d, unitConditions.length)));
   statements.push(...d.tempTable("masb_excluidas", `SELECT DISTINCT ${typedColumn("clues")} AS clues FROM masb_r_clues WHERE masb_estado = 'A' AND NOT masb_red`));
   statements.push(...d.tempTable("masb_nodos", [
@@ -141,7 +146,7 @@ export function compileSql(input: CompileInput): CompiledSql {
   const facts = [...plan.sources.keys()].filter((n) => n !== cluesSource.name && input.present.has(n)).sort(cmp);
   for (const name of facts) {
     const ctx = ctxs.get(name)!;
-    statements.push(...d.tempTable(rowsTable(name), factRows(d, ctx)));
+    statements.push(...d.tempTable(rowsTable(name), factRows(d, ctx, input.reasons ?? false)));
     ctx.sp.groups.forEach((_, g) => {
       if (ctx.sp.slots.some((s) => s.group === g && s.aggregate.kind !== "distintos")) statements.push(...d.tempTable(groupTable(name, g), groupSums(d, ctx, g, conditionKeys)));
     });
@@ -253,12 +258,14 @@ function sumsScaled(s: Slot): boolean {
  * (`k_<col>`), the wide variables the aggregates read (`pv_<code>`, `pp_<code>` present in the
  * file), and `masb_ok`: every column, and every wide variable the dictionary lists, typed.
  */
-function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<string>, usedCodes: string[]): string {
+function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<string>, usedCodes: string[], reasons = false): string {
   const cols = source.def.columnas;
   const trimmed: string[] = [];
   const prep: string[] = [];
   const typed: string[] = [];
   const oks: string[] = ["masb_columnas"];
+  // The checks in masb's order (the reader's: declared columns, then wide cells), each with the text it read.
+  const checks: { ok: string; text: string }[] = [];
   cols.forEach((c, i) => {
     const n = c.de?.length ?? 1;
     const texts = Array.from({ length: n }, (_, k) => `s${i}_${k}`);
@@ -268,12 +275,14 @@ function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<stri
     typed.push(`${t.value} AS ${typedColumn(c.nombre)}`);
     if (t.month) typed.push(`${t.month} AS ${monthColumn(c.nombre)}`);
     oks.push(t.ok);
+    checks.push({ ok: t.ok, text: texts.join(" || '/' || ") });
   });
   const variables = source.def.pivote ? source.variables ?? [] : [];
   for (const code of variables) {
     trimmed.push(`${d.trim(rawVariable(code))} AS sv_${code}`, `${rawPresent(code)} AS sp_${code}`);
     const t = typePivot(d, source, `sv_${code}`);
     oks.push(t.ok);
+    checks.push({ ok: t.ok, text: `sv_${code}` });
     if (usedCodes.includes(code)) typed.push(`${t.value} AS ${pivotValue(code)}`, `sp_${code} AS ${pivotPresent(code)}`);
   }
   const record = source.def.llave === "renglon" ? ", masb_registro" : "";
@@ -282,7 +291,11 @@ function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<stri
   const p = `SELECT masb_archivo, masb_linea, masb_columnas${record},\n    ${trimmed.join(",\n    ")}\n  FROM ${from}`;
   const cieCols = [...cie].map((c) => `${cieCodeOf(d, c)} AS ${cieColumn(c)}`);
   const q = `SELECT p.*${prep.length ? `,\n    ${prep.join(",\n    ")}` : ""}\n  FROM p`;
-  const t = `SELECT masb_archivo, masb_linea${record},\n    ${typed.join(",\n    ")},\n    (${oks.join("\n      AND ")}) AS masb_ok\n  FROM q`;
+  // Why a record does not type: the first check that fails (-1: the file lacks a required column) and its text.
+  const failing = (then: (k: number) => string) => `CASE WHEN (${oks.join(" AND ")}) THEN NULL WHEN NOT COALESCE(masb_columnas, FALSE) THEN ${then(-1)} `
+    + `${checks.map((c, k) => `WHEN NOT COALESCE(${c.ok}, FALSE) THEN ${then(k)}`).join(" ")} END`;
+  const why = reasons ? [`${failing((k) => String(k))} AS masb_falla`, `${failing((k) => (k < 0 ? `CAST(NULL AS ${d.text})` : checks[k].text))} AS masb_texto`] : [];
+  const t = `SELECT masb_archivo, masb_linea${record},\n    ${[...typed, ...why].join(",\n    ")},\n    (${oks.join("\n      AND ")}) AS masb_ok\n  FROM q`;
   // PostgreSQL inlines a CTE into the next and so repeats its expressions where they are used
   // (the trimmed text inside every test of its type): each step is computed once instead.
   const m = d.name === "postgres" ? " MATERIALIZED" : "";
@@ -290,14 +303,18 @@ function typedSelect(d: Dialect, source: Source, present: boolean, cie: Set<stri
 }
 
 /** The regionalisation's rows: the first row of each CLUES (file order) counts; a row without CLUES is rejected. */
-function regionRows(d: Dialect, source: Source | undefined, present: Set<string>): string {
-  if (!source) return `SELECT CAST(NULL AS ${d.text}) AS masb_archivo, CAST(NULL AS ${d.text}) AS masb_estado, CAST(NULL AS ${d.text}) AS clues, CAST(NULL AS ${d.text}) AS region, CAST(NULL AS ${d.text}) AS region_nombre, CAST(NULL AS ${d.text}) AS zona, CAST(NULL AS ${d.text}) AS zona_nombre WHERE FALSE`;
+function regionRows(d: Dialect, source: Source | undefined, present: Set<string>, reasons: boolean): string {
+  const whyNone = reasons ? `, CAST(NULL AS ${d.bigint}) AS masb_linea, CAST(NULL AS ${d.text}) AS masb_motivo, CAST(NULL AS INTEGER) AS masb_falla, CAST(NULL AS ${d.text}) AS masb_texto` : "";
+  if (!source) return `SELECT CAST(NULL AS ${d.text}) AS masb_archivo, CAST(NULL AS ${d.text}) AS masb_estado, CAST(NULL AS ${d.text}) AS clues, CAST(NULL AS ${d.text}) AS region, CAST(NULL AS ${d.text}) AS region_nombre, CAST(NULL AS ${d.text}) AS zona, CAST(NULL AS ${d.text}) AS zona_nombre${whyNone} WHERE FALSE`;
   const clues = typedColumn("clues");
   const has = `(masb_ok AND ${clues} IS NOT NULL AND ${clues} <> '')`;
   const text = (c: string) => `COALESCE(CAST(${typedColumn(c)} AS ${d.text}), '')`;
-  return `${typedSelect(d, source, present.has(source.name), new Set(), [])}
+  const why = reasons
+    ? `, masb_linea, CASE WHEN NOT COALESCE(masb_ok, FALSE) THEN 'tipo' WHEN ${clues} IS NULL OR ${clues} = '' THEN 'vacia' WHEN masb_rc > 1 THEN 'duplicada' END AS masb_motivo, masb_falla, masb_texto`
+    : "";
+  return `${typedSelect(d, source, present.has(source.name), new Set(), [], reasons)}
 SELECT masb_archivo, CASE WHEN ${has} AND masb_rc = 1 THEN 'A' ELSE 'R' END AS masb_estado,
-  ${clues} AS clues, ${text("clave_region")} AS region, ${text("region")} AS region_nombre, ${text("clave_zona")} AS zona, ${text("zona")} AS zona_nombre
+  ${clues} AS clues, ${text("clave_region")} AS region, ${text("region")} AS region_nombre, ${text("clave_zona")} AS zona, ${text("zona")} AS zona_nombre${why}
 FROM (SELECT t.*, row_number() OVER (PARTITION BY ${has}, ${clues} ORDER BY ${d.binary("masb_archivo")}, masb_linea) AS masb_rc FROM t) r`;
 }
 
@@ -306,7 +323,7 @@ FROM (SELECT t.*, row_number() OVER (PARTITION BY ${has}, ${clues} ORDER BY ${d.
  * without CLUES is rejected; the rows that meet `incluir` are the network (`masb_red`), and
  * one of them whose entidad is not a state's code (01–32) is rejected.
  */
-function cluesRows(d: Dialect, source: Source, ctx: SourceCtx | undefined, conditions: [string, Node][]): string {
+function cluesRows(d: Dialect, source: Source, ctx: SourceCtx | undefined, conditions: [string, Node][], reasons: boolean): string {
   const clues = typedColumn("clues");
   const env = rowEnv(d, ctx?.cie ?? new Set());
   const bool = (node: Node | undefined, otherwise: string) => (node ? `COALESCE(${new ExprPrinter({ ...env, month: "0" }, node, source.scope).print(node)}, FALSE)` : otherwise);
@@ -317,12 +334,15 @@ function cluesRows(d: Dialect, source: Source, ctx: SourceCtx | undefined, condi
   const cierre = `CASE WHEN ${bool(source.fueraDeOperacion, "FALSE")} THEN ${closedOn
     ? `CASE WHEN ${monthColumn(closedOn)} IS NULL THEN ${d.str(NO_CLOSING_DATE)} ELSE ${periodText(d, "mes", monthColumn(closedOn))} END`
     : d.str(NO_CLOSING_DATE)} END`;
-  return `${typedSelect(d, source, true, ctx?.cie ?? new Set(), [])}
+  const why = reasons
+    ? `,\n  CASE WHEN NOT COALESCE(masb_ok, FALSE) THEN 'tipo' WHEN ${clues} IS NULL OR ${clues} = '' THEN 'vacia' WHEN masb_rc > 1 THEN 'duplicada' WHEN masb_red AND NOT ${d.matches(entidad, ENTIDAD_CODE)} THEN 'entidad' END AS masb_motivo`
+    : "";
+  return `${typedSelect(d, source, true, ctx?.cie ?? new Set(), [], reasons)}
 , f AS (
   SELECT t.*, ${bool(source.incluir, "TRUE")} AS masb_red, row_number() OVER (PARTITION BY ${has}, ${clues} ORDER BY ${d.binary("masb_archivo")}, masb_linea) AS masb_rc FROM t
 )
 SELECT f.*,
-  CASE WHEN NOT ${has} OR masb_rc > 1 THEN 'R' WHEN masb_red AND NOT ${d.matches(entidad, ENTIDAD_CODE)} THEN 'R' ELSE 'A' END AS masb_estado,
+  CASE WHEN NOT ${has} OR masb_rc > 1 THEN 'R' WHEN masb_red AND NOT ${d.matches(entidad, ENTIDAD_CODE)} THEN 'R' ELSE 'A' END AS masb_estado${why},
   lpad(${entidad}, 2, '0') AS masb_entidad,
   ${bool(source.reporta, "TRUE")} AS masb_reporta,
   ${cierre} AS masb_cierre${flags.length ? `,\n  ${flags.join(",\n  ")}` : ""}
@@ -359,7 +379,7 @@ function unitRecords(d: Dialect, source: Source, rec: (kind: string, f: Record<s
  * A fact source's records: verdict (`masb_estado`), period bucket (`masb_periodo`), the node of
  * each key group (`masb_n<g>`: a node code, or X out of scope), and the typed values.
  */
-function factRows(d: Dialect, ctx: SourceCtx): string {
+function factRows(d: Dialect, ctx: SourceCtx, reasons: boolean): string {
   const { source, sp } = ctx;
   const own = attachSql(d, source, source.def.clave, source.def.sin_clave, false);
   const overrides = sp.groups.slice(1).map((g) => JSON.parse(g) as { clave: ClaveIntento[]; sin_clave: "rechazar" | "no_especificada" | "fuera_de_alcance" });
@@ -385,19 +405,44 @@ function factRows(d: Dialect, ctx: SourceCtx): string {
   const rl = keyParts
     ? `CASE WHEN ${keyElig} THEN row_number() OVER (PARTITION BY ${keyElig}, ${keyParts.join(", ")} ORDER BY ${d.binary("masb_archivo")}, masb_linea) END`
     : "CAST(NULL AS BIGINT)";
+  // Where a repeated key was first read (the rejection says so), and the key as a person reads it (dates aaaa-mm-dd).
+  const window = keyParts ? `OVER (PARTITION BY ${keyElig}, ${keyParts.join(", ")} ORDER BY ${d.binary("masb_archivo")}, masb_linea)` : "";
+  const firstSeen = reasons && keyParts ? `, first_value(masb_archivo) ${window} AS masb_rl_archivo, first_value(masb_linea) ${window} AS masb_rl_linea` : "";
+  const keyShown = (c: string) => {
+    const col = source.scope.columns.find((x) => x.name === c);
+    if (col?.type !== "date") return `COALESCE(CAST(${typedColumn(c)} AS ${d.text}), '')`;
+    const ymd = `${helper(d, "masb_ymd")}(${typedColumn(c)})`;
+    const two = (x: string) => `lpad(CAST(${x} AS ${d.text}), 2, '0')`;
+    return `COALESCE(CAST(${d.idiv(ymd, "10000")} AS ${d.text}) || '-' || ${two(`${d.idiv(ymd, "100")} % 100`)} || '-' || ${two(`${ymd} % 100`)}, '')`;
+  };
+  const llaveText = Array.isArray(llave) ? llave.map(keyShown).join(" || '/' || ") : `CAST(NULL AS ${d.text})`;
   const keep = [
     ...source.def.columnas.map((c) => typedColumn(c.nombre)), ...[...ctx.cie].map(cieColumn),
     ...ctx.usedCodes.flatMap((c) => [pivotValue(c), pivotPresent(c)]),
   ];
   const groups = overrides.map((g, i) => `${attachSql(d, source, g.clave, g.sin_clave, true)} AS masb_n${i + 1}`);
-  return `${typedSelect(d, source, true, ctx.cie, ctx.usedCodes)}
+  // Why a record is rejected, in the order of masb's checks: typing, key, period, unico, llave.
+  const attempts = source.def.clave ?? [{ columna: "clues" }];
+  const columnIndex = (name: string) => source.def.columnas.findIndex((c) => c.nombre === name);
+  const why = reasons
+    ? [
+      `CASE WHEN NOT COALESCE(masb_ok, FALSE) THEN 'tipo' WHEN masb_n0 = '${REJECTED}' THEN 'clave' WHEN masb_periodo IS NULL THEN 'periodo' WHEN COALESCE(masb_ru, 1) <> 1 THEN 'unico' WHEN COALESCE(masb_rl, 1) <> 1 THEN 'llave' END AS masb_motivo`,
+      "masb_falla", "masb_texto",
+      `CASE ${attempts.map((a) => `WHEN ${typedColumn(a.columna)} IS NOT NULL THEN ${columnIndex(a.columna)}`).join(" ")} END AS masb_clave_col`,
+      `COALESCE(${attempts.map((a) => `CAST(${typedColumn(a.columna)} AS ${d.text})`).join(", ")}, '') AS masb_clave_texto`,
+      `CASE WHEN COALESCE(masb_rl, 1) <> 1 THEN ${llaveText} END AS masb_llave_texto`,
+      `CASE WHEN COALESCE(masb_ru, 1) <> 1 THEN ${unique.length ? unique.map(keyText).join(" || ', ' || ") : `CAST(NULL AS ${d.text})`} END AS masb_unico_texto`,
+      ...(keyParts ? ["masb_rl_archivo", "masb_rl_linea"] : [`CAST(NULL AS ${d.text}) AS masb_rl_archivo`, `CAST(NULL AS ${d.bigint}) AS masb_rl_linea`]),
+    ]
+    : [];
+  return `${typedSelect(d, source, true, ctx.cie, ctx.usedCodes, reasons)}
 , k AS (SELECT t.*, ${own} AS masb_n0, ${period} AS masb_periodo FROM t)
 , u AS (SELECT k.*, ${ru} AS masb_ru FROM k)
-, l AS (SELECT u.*, ${rl} AS masb_rl FROM u)
+, l AS (SELECT u.*, ${rl} AS masb_rl${firstSeen} FROM u)
 SELECT masb_archivo, masb_linea,
   CASE WHEN ${attached} AND COALESCE(masb_ru, 1) = 1 AND COALESCE(masb_rl, 1) = 1 THEN 'A' ELSE 'R' END AS masb_estado,
   masb_periodo, masb_n0${groups.length ? `,\n  ${groups.join(",\n  ")}` : ""},
-  ${keep.join(", ")}
+  ${[...keep, ...why].join(", ")}
 FROM l`;
 }
 
