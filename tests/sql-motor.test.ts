@@ -83,10 +83,16 @@ describe("--motor duckdb reads Parquet files named as the source's files", () =>
 });
 
 describe("the options of --motor", () => {
-  it("refuses --strict with --motor duckdb (exit 2): the SQL does not stop at the first rejected row", async () => {
-    const run = await runCli(["compute", DEMO, "--motor", "duckdb", "--strict"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("error [MASB_OPCION_NO_APLICA] --strict no aplica con --motor duckdb");
+  it("stops at the first rejected row with --strict, with the streaming engine's error and exit 1, and writes no results", async () => {
+    const errorLine = (s: string) => s.split("\n").filter((l) => l.startsWith("error ") || l.startsWith("    ")).join("\n");
+    const s = await runCli(["compute", DEMO, "--strict", "--format", "csv", "--rechazos", at("st1.csv")]);
+    const d = await runCli(["compute", DEMO, "--motor", "duckdb", "--strict", "--format", "csv", "--rechazos", at("st2.csv")]);
+    expect(s.code).toBe(1);
+    expect(d.code).toBe(1);
+    // The demo's first bad discharge, EGRESOS_2024.txt line 2327 (an unknown CLUES).
+    expect(d.stderr).toContain("error [MASB_CLAVE_DESCONOCIDA] EGRESOS_2024.txt:2327, columna CLUES (valor 'GRIMB999999')");
+    expect(errorLine(d.stderr)).toBe(errorLine(s.stderr));
+    expect(d.stdout).toBe("");
   });
 
   it("refuses a motor it does not have (exit 2)", async () => {

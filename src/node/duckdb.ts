@@ -3,8 +3,9 @@
  * DuckDB (CSV read by masb's own reader, so that exactly the records masb would type are
  * loaded, with its line numbers; Parquet read by DuckDB), the compiled SQL run over them
  * (src/sql), its partial-sum records read back (src/engine/partials.ts) and evaluated by the
- * same code as a streaming pass. `@duckdb/node-api` is an optional peer dependency: loaded
- * here, on demand, and only here.
+ * same code as a streaming pass. The records the SQL rejects are listed as the streaming pass
+ * lists them (the SQL keeps why; their text is read again from their files). `@duckdb/node-api`
+ * is an optional peer dependency: loaded here, on demand, and only here.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import type { Catalog, Source } from "../catalog/load.js";
 import { originalName, periodColumns, selectIndicators, type Ingested } from "../engine/ingest.js";
 import { KeyHasher } from "../engine/keys.js";
 import { PartialsReader } from "../engine/partials.js";
-import { MasbError, type Aviso } from "../errors.js";
+import { DataError, MasbError, type Aviso } from "../errors.js";
 import type { FileProblem, Rejection } from "../sources/reader.js";
 import { bindHeader, readRecords, type HeaderBinding } from "../sources/records.js";
 import { compileSql } from "../sql/compile.js";
@@ -42,6 +43,12 @@ export async function loadDuckdb(): Promise<DuckModule> {
 
 export interface DuckdbOptions {
   only?: string[];
+  /**
+   * Fail on the first rejected row (or unreadable file), in the streaming engine's reading order,
+   * with the `DataError` a strict streaming pass throws: the SQL types every row, so the pass is
+   * made whole and the first one is reported after it.
+   */
+  strict?: boolean;
   /** DuckDB threads; its default (the cores) when absent. */
   threads?: number;
   /** Each record turned down before typing (CSV shape, a file that cannot be read): the rest are counted per file. */
@@ -121,6 +128,7 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
     const headersOf = new Map<string, Loaded>();
     // Every rejection, the reader's and the SQL's, listed at the end in the streaming engine's order.
     const rejected: (Rejection & { source: string })[] = [];
+    const fatal: { source: string; problem: FileProblem }[] = [];
     const pathOf = new Map<string, MotorFile>();
     for (const source of sources) {
       const loaded: Loaded[] = [];
@@ -130,6 +138,7 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
         const table = `masb_f${serial++}`;
         const out = f.parquet ? await loadParquet(con, f, table) : await loadCsv(duck, con, f, table, (r) => rejected.push({ ...r, source: source.name }));
         problems.push(...out.problems);
+        for (const p of out.problems) if (p.fatal) fatal.push({ source: source.name, problem: p });
         notLoaded.push({ source: source.name, file: f.name, count: out.notLoaded });
         if (out.variables) variables.push({ source: source.name, file: f.name, codes: out.variables });
         if (out.loaded) {
@@ -156,7 +165,7 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
     app.flushSync();
     app.closeSync();
     for (const s of [...statements, ...compiled.statements]) await con.run(s);
-    if (options.onReject) {
+    if (options.onReject || options.strict) {
       const facts = [...compiled.plan.sources.keys()].filter((n) => n !== cluesSource.name && present.has(n));
       const fromSql: (Rejection & { source: string })[] = [];
       await listRejections(con, catalog, cluesSource, regionSource && present.has(regionSource.name) ? regionSource : undefined, facts, headersOf, (r) => fromSql.push(r));
@@ -164,7 +173,17 @@ export async function duckdbIngest(catalog: Catalog, dir: string, options: Duckd
       // The streaming engine's order: the regionalisation, the CLUES catalog, then the other sources by name; files by name, lines in order.
       const rank = (name: string) => (name === regionSource?.name ? "0" : name === cluesSource.name ? "1" : `2${name}`);
       const all = [...rejected, ...fromSql].sort((a, b) => cmpText(rank(a.source), rank(b.source)) || cmpText(a.file, b.file) || a.line - b.line);
-      for (const r of all) options.onReject(r);
+      // --strict: the first of the rejections and unreadable files, as a strict streaming pass meets them.
+      const firstFatal = fatal.sort((a, b) => cmpText(rank(a.source), rank(b.source)) || cmpText(a.problem.file, b.problem.file) || a.problem.line - b.problem.line)[0];
+      const firstRow = all[0];
+      const before = (f: typeof firstFatal, r: typeof firstRow) => cmpText(rank(f.source), rank(r.source)) || cmpText(f.problem.file, r.file) || f.problem.line - r.line;
+      if (options.strict && firstFatal && (!firstRow || before(firstFatal, firstRow) <= 0)) {
+        throw new DataError(firstFatal.problem.code, firstFatal.problem.message, { file: firstFatal.problem.file, line: firstFatal.problem.line });
+      }
+      for (const r of all) {
+        options.onReject?.(r);
+        if (options.strict) throw new DataError(r.code, r.reason, { file: r.file, line: r.line, columna: r.column, value: r.value });
+      }
     }
 
     // The records, read back as the file would be.

@@ -16,9 +16,18 @@ export async function writePartials(ingested: Ingested, path: string, options: {
   try {
     const out = await file.open();
     for (const chunk of partialsCsv(ingested)) {
+      // Each wait removes its listeners: a long file waits for many drains.
       if (!out.write(chunk)) await new Promise<void>((res, rej) => {
-        out.once("drain", res);
-        out.once("error", rej);
+        const onError = (e: Error) => {
+          out.off("drain", onDrain);
+          rej(e);
+        };
+        const onDrain = () => {
+          out.off("error", onError);
+          res();
+        };
+        out.once("drain", onDrain);
+        out.once("error", onError);
       });
       if (file.error) throw file.error;
     }

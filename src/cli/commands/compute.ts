@@ -163,7 +163,7 @@ async function runCompute(io: Io, extractDir: string | undefined, o: Record<stri
       sink = results ? await results.open() : io.stdout;
       const tty = Boolean(io.stderr.isTTY);
       const pass = await duckdbPass(catalog, extractDir!, {
-        only, threads: workers,
+        only, threads: workers, strict: Boolean(o.strict),
         onReject(r) {
           rejCount++;
           counter.add(r);
@@ -259,9 +259,6 @@ function refuseSourceConflicts(extractDir: string | undefined, partialsIn: strin
   }
   if (extractDir !== undefined && partialsIn !== undefined) {
     throw new UsageError("MASB_OPCION_NO_APLICA", `--parciales toma las sumas parciales en lugar de un extracto, y se indicó también el extracto '${extractDir}'`, "quite el extracto, o quite --parciales");
-  }
-  if (o.motor === "duckdb" && o.strict) {
-    throw new UsageError("MASB_OPCION_NO_APLICA", "--strict no aplica con --motor duckdb: el SQL evalúa todos los renglones a la vez y no se detiene en el primero rechazado", "quite --strict, o use el motor en flujo (sin --motor)");
   }
   if (partialsIn === undefined) return;
   const rowsOnly: [string, string][] = [["--strict", "strict"], ["--rechazos", "rechazos"], ["--escribir-parciales", "escribirParciales"], ["--motor", "motor"]];
