@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoWithBadRows, runCli } from "./helpers.js";
+import { demoWithBadRows, runCli, tempExtract } from "./helpers.js";
 
 /**
  * The DuckDB motor (`masb compute --motor duckdb`, src/sql + src/node/duckdb.ts) against the
@@ -139,4 +139,25 @@ describe("--motor duckdb on the demo with bad rows", () => {
       expect(readFileSync(at(`m${i}b.csv`), "utf8")).toBe(readFileSync(at(`m${i}a.csv`), "utf8"));
     }
   }, 120_000);
+});
+
+describe("--motor duckdb with a file masb cannot read", () => {
+  it("reports it, rejects its records and gives the streaming engine's results, rejections and exit code", async () => {
+    // recetas_2024.csv with its CLUES column renamed: no header of the source is found in it.
+    const copy = tempExtract(DEMO);
+    const path = join(copy, "recetas_2024.csv");
+    writeFileSync(path, readFileSync(path, "utf8").replace(/^CLUES,/, "XCLUES,"));
+    const s = await compute([copy], "u1.csv");
+    const d = await compute([copy, "--motor", "duckdb"], "u2.csv");
+    expect(s.code).toBe(1);
+    expect(d.code).toBe(1);
+    const lines = (x: string) => x.split("\n").filter((l) => l && !l.startsWith("periodo "));
+    expect(lines(d.stderr)).toEqual(lines(s.stderr));
+    expect(d.stderr).toContain("error [MASB_ARCHIVO_SIN_ENCABEZADO] recetas_2024.csv:1");
+    // 15 001 records of recetas_2024.csv and the demo's 2 discharges.
+    expect(d.stderr).toContain("15,003 rechazados");
+    expect(d.stdout).toBe(s.stdout);
+    expect(readFileSync(at("u2.csv"), "utf8")).toBe(readFileSync(at("u1.csv"), "utf8"));
+    rmSync(copy, { recursive: true, force: true });
+  }, 60_000);
 });

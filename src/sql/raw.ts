@@ -104,6 +104,8 @@ export function exactRawView(d: Dialect, spec: RawSpec, table: string, files: { 
   const byFile = (pick: (f: (typeof files)[number]) => string | null) => {
     const choices = files.map((f) => ({ f: f.name, col: pick(f) }));
     const distinct = [...new Set(choices.map((c) => (c.col === null ? "\u0000" : c.col.toUpperCase())))];
+    // No file loaded (all unreadable): the view has no records, and every column is NULL.
+    if (distinct.length === 0) return "CAST(NULL AS VARCHAR)";
     if (distinct.length === 1) return choices[0]?.col ? d.ident(choices[0].col) : "CAST(NULL AS VARCHAR)";
     return `CASE masb_archivo ${choices.map((c) => `WHEN ${d.str(c.f)} THEN ${c.col ? d.ident(c.col) : "NULL"}`).join(" ")} END`;
   };

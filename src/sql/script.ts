@@ -71,7 +71,7 @@ export function sqlScript(catalog: Catalog, options: SqlScriptOptions): SqlScrip
     throw new MasbError("MASB_SIN_CATALOGO_CLUES", `la fuente '${cluesSource.name}' (el catálogo CLUES) necesita su tabla: sin ella no hay jerarquía`, { hint: `quite ${cluesSource.name}=- de --tablas, o indique su tabla` });
   }
   const sources = [...present].sort().map((n) => catalog.sources.get(n)!);
-  const compiled = compileSql({ catalog, indicators, dialect: d, present, side: { archivos: true, variables: true, problemas: false } });
+  const compiled = compileSql({ catalog, indicators, dialect: d, present, side: { archivos: true, variables: true, problemas: true } });
   // The compiled indicators' sources only: a source of an indicator left out is not read.
   const read = new Set<string>([...(cluesSource ? [cluesSource.name] : []), ...(regionSource ? [regionSource.name] : []), ...compiled.indicators.flatMap((i) => i.sources)]);
   const used = sources.filter((s) => read.has(s.name));
@@ -101,6 +101,15 @@ export function sqlScript(catalog: Catalog, options: SqlScriptOptions): SqlScrip
 function inputsJson(spec: RawSpec): { c: string; alt: string[]; req: boolean }[] {
   return spec.inputs.flatMap((parts, i) => parts.map((alts, k) => ({ c: rawInput(i, k), alt: alts.map(normalizeName), req: spec.required[i] })));
 }
+
+/**
+ * The problems of whole files that the loader names in `masb_archivos.problema`, as masb reports
+ * them: no header found (fatal: the file's records are rejected) and an empty file. `FROM %s` names the table.
+ */
+const PROBLEMS_SELECT = `SELECT CAST(fuente AS TEXT) AS fuente, CAST(archivo AS TEXT) AS archivo, '1' AS linea,
+  CASE WHEN problema LIKE 'no se encontró el encabezado%' THEN 'MASB_ARCHIVO_SIN_ENCABEZADO' ELSE 'MASB_ARCHIVO_VACIO' END AS codigo,
+  CAST(problema AS TEXT) AS mensaje, CASE WHEN problema LIKE 'no se encontró el encabezado%' THEN '1' ELSE '0' END AS fatal
+FROM %s WHERE problema LIKE 'no se encontró el encabezado%' OR problema LIKE 'el archivo está vacío%'`;
 
 // --------------------------------------------------------------------------- PostgreSQL
 
@@ -181,6 +190,7 @@ DECLARE
 BEGIN
   IF rel IS NULL THEN RETURN; END IF;
   EXECUTE format('INSERT INTO masb_no_cargados SELECT CAST(fuente AS TEXT), CAST(archivo AS TEXT), CAST(rechazados AS BIGINT) FROM %s', rel);
+  EXECUTE format('INSERT INTO masb_problemas ${PROBLEMS_SELECT.replaceAll("%", "%%").replace("FROM %%s", "FROM %s").replaceAll("'", "''")}', rel);
 END
 $masb$`;
 
@@ -189,6 +199,7 @@ function postgresPreamble(d: Dialect, sources: Source[], tableOf: (name: string)
   const out: string[] = ["SET client_min_messages = warning", PG_RAW_VIEW, PG_VARIABLES, PG_NOT_LOADED];
   out.push(...d.tempTable("masb_no_cargados", `SELECT CAST(NULL AS TEXT) AS fuente, CAST(NULL AS TEXT) AS archivo, CAST(NULL AS BIGINT) AS leidos WHERE FALSE`));
   out.push(...d.tempTable("masb_variables", `SELECT CAST(NULL AS TEXT) AS fuente, CAST(NULL AS TEXT) AS archivo, CAST(NULL AS TEXT) AS codigo WHERE FALSE`));
+  out.push(...d.tempTable("masb_problemas", `SELECT ${["fuente", "archivo", "linea", "codigo", "mensaje", "fatal"].map((c) => `CAST(NULL AS TEXT) AS ${c}`).join(", ")} WHERE FALSE`));
   // One block of calls (PERFORM), so that psql prints nothing but the records.
   const calls = [`pg_temp.masb_no_cargados_de(${d.str(tableRef(d, tableOf(FILES_TABLE)))})`];
   for (const source of sources) {
@@ -213,6 +224,7 @@ function duckdbPreamble(d: Dialect, sources: Source[], tableOf: (name: string) =
   // The loader's file report must exist here (plain SQL cannot ask whether it does): tables of
   // one's own come with an empty one, `CREATE TABLE masb_archivos (fuente VARCHAR, archivo VARCHAR, rechazados BIGINT)`.
   out.push(...d.tempTable("masb_no_cargados", `SELECT CAST(fuente AS VARCHAR) AS fuente, CAST(archivo AS VARCHAR) AS archivo, CAST(rechazados AS BIGINT) AS leidos FROM ${tableRef(d, tableOf(FILES_TABLE))}`));
+  out.push(...d.tempTable("masb_problemas", PROBLEMS_SELECT.replace("FROM %s", `FROM ${tableRef(d, tableOf(FILES_TABLE))}`)));
   const variables: string[] = [];
   for (const source of sources) {
     const spec = rawSpec(source);
