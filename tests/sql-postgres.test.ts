@@ -90,6 +90,13 @@ describe.skipIf(skipPg)("masb sql --dialecto postgres, run by psql, then masb co
       writeFileSync(path, readFileSync(path, "utf8").replace(/^CLUES,/, "XCLUES,"));
       return dir;
     }],
+    // EGRESOS_2024.txt with its INGRE column renamed: a required column missing (a fatal file problem).
+    ["the demo with a file that lacks a required column", "sin_columna", () => {
+      const dir = tempExtract(DEMO);
+      const path = join(dir, "EGRESOS_2024.txt");
+      writeFileSync(path, readFileSync(path, "utf8").replace("|INGRE|", "|XINGRE|"));
+      return dir;
+    }],
   ])("on %s", (_, schema, extract) => {
     let dir: string;
     let oracle: Awaited<ReturnType<typeof streaming>>;
@@ -108,6 +115,7 @@ describe.skipIf(skipPg)("masb sql --dialecto postgres, run by psql, then masb co
       expect(sql.code, sql.stderr).toBe(0);
       await psqlToFile(at(`${schema}.sql`), at(`${schema}-pg.csv`), schema === "gen" ? "" : `-c search_path=${schema}`);
       if (schema === "ilegible") expect(readFileSync(at(`${schema}-pg.csv`), "utf8")).toContain("problema,recetas,recetas_2024.csv,,,1,MASB_ARCHIVO_SIN_ENCABEZADO,");
+      if (schema === "sin_columna") expect(readFileSync(at(`${schema}-pg.csv`), "utf8")).toContain("problema,egresos,EGRESOS_2024.txt,,,1,MASB_ARCHIVO_COLUMNA_FALTANTE,faltan columnas de la fuente 'egresos': INGRE,1");
       partials = readFileSync(at(`${schema}-pg.csv`), "utf8");
     }, 120_000);
 

@@ -190,6 +190,7 @@ DECLARE
 BEGIN
   IF rel IS NULL THEN RETURN; END IF;
   EXECUTE format('INSERT INTO masb_no_cargados SELECT CAST(fuente AS TEXT), CAST(archivo AS TEXT), CAST(rechazados AS BIGINT) FROM %s', rel);
+  EXECUTE format('INSERT INTO masb_encabezados SELECT CAST(fuente AS TEXT), CAST(archivo AS TEXT), CAST(linea_encabezado AS BIGINT) FROM %s', rel);
   EXECUTE format('INSERT INTO masb_problemas ${PROBLEMS_SELECT.replaceAll("%", "%%").replace("FROM %%s", "FROM %s").replaceAll("'", "''")}', rel);
 END
 $masb$`;
@@ -200,6 +201,7 @@ function postgresPreamble(d: Dialect, sources: Source[], tableOf: (name: string)
   out.push(...d.tempTable("masb_no_cargados", `SELECT CAST(NULL AS TEXT) AS fuente, CAST(NULL AS TEXT) AS archivo, CAST(NULL AS BIGINT) AS leidos WHERE FALSE`));
   out.push(...d.tempTable("masb_variables", `SELECT CAST(NULL AS TEXT) AS fuente, CAST(NULL AS TEXT) AS archivo, CAST(NULL AS TEXT) AS codigo WHERE FALSE`));
   out.push(...d.tempTable("masb_problemas", `SELECT ${["fuente", "archivo", "linea", "codigo", "mensaje", "fatal"].map((c) => `CAST(NULL AS TEXT) AS ${c}`).join(", ")} WHERE FALSE`));
+  out.push(...d.tempTable("masb_encabezados", `SELECT CAST(NULL AS TEXT) AS fuente, CAST(NULL AS TEXT) AS archivo, CAST(NULL AS BIGINT) AS linea WHERE FALSE`));
   // One block of calls (PERFORM), so that psql prints nothing but the records.
   const calls = [`pg_temp.masb_no_cargados_de(${d.str(tableRef(d, tableOf(FILES_TABLE)))})`];
   for (const source of sources) {
@@ -209,6 +211,10 @@ function postgresPreamble(d: Dialect, sources: Source[], tableOf: (name: string)
     if (spec.pattern) calls.push(`pg_temp.masb_variables_de(${d.str(source.name)}, ${ref}, ${d.str(spec.pattern)})`);
   }
   out.push(`DO $masb$\nBEGIN\n${calls.map((c) => `  PERFORM ${c};`).join("\n")}\nEND\n$masb$`);
+  for (const source of sources) {
+    const insert = missingColumns(d, source, "masb_encabezados");
+    if (insert) out.push(insert);
+  }
   return out;
 }
 
@@ -225,6 +231,7 @@ function duckdbPreamble(d: Dialect, sources: Source[], tableOf: (name: string) =
   // one's own come with an empty one, `CREATE TABLE masb_archivos (fuente VARCHAR, archivo VARCHAR, rechazados BIGINT)`.
   out.push(...d.tempTable("masb_no_cargados", `SELECT CAST(fuente AS VARCHAR) AS fuente, CAST(archivo AS VARCHAR) AS archivo, CAST(rechazados AS BIGINT) AS leidos FROM ${tableRef(d, tableOf(FILES_TABLE))}`));
   out.push(...d.tempTable("masb_problemas", PROBLEMS_SELECT.replace("FROM %s", `FROM ${tableRef(d, tableOf(FILES_TABLE))}`)));
+  out.push(...d.tempTable("masb_encabezados", `SELECT CAST(fuente AS VARCHAR) AS fuente, CAST(archivo AS VARCHAR) AS archivo, CAST(linea_encabezado AS BIGINT) AS linea FROM ${tableRef(d, tableOf(FILES_TABLE))}`));
   const variables: string[] = [];
   for (const source of sources) {
     const spec = rawSpec(source);
@@ -251,5 +258,43 @@ FROM (UNPIVOT (SELECT masb_archivo, COLUMNS(${d.str(`(?i)${spec.pattern}`)}) FRO
     }
   }
   out.push(...d.tempTable("masb_variables", variables.length ? variables.join("\nUNION ALL\n") : `SELECT CAST(NULL AS VARCHAR) AS fuente, CAST(NULL AS VARCHAR) AS archivo, CAST(NULL AS VARCHAR) AS codigo WHERE FALSE`));
+  for (const source of sources) {
+    const insert = missingColumns(d, source, "masb_encabezados");
+    if (insert) out.push(insert);
+  }
   return out;
+}
+
+/**
+ * The files of a source that lack a required column (no record has it: the loader's NULL), as
+ * masb reports them — `MASB_ARCHIVO_COLUMNA_FALTANTE`, fatal, at the header's line, naming each
+ * missing column by its original names (`A o B`; the missing parts of a `de` column) — added
+ * to `masb_problemas`. Null when the source requires nothing.
+ */
+function missingColumns(d: Dialect, source: Source, headers: string): string | null {
+  const spec = rawSpec(source);
+  const items: { has: string[]; text: string }[] = [];
+  const flags: string[] = [];
+  source.def.columnas.forEach((c, i) => {
+    if (!c.requerida) return;
+    const parts = spec.inputs[i].map((_, k) => {
+      flags.push(`bool_or(${rawInput(i, k)} IS NOT NULL) AS h${i}_${k}`);
+      return `h${i}_${k}`;
+    });
+    if (c.de) {
+      const missing = c.de.map((name, k) => `CASE WHEN NOT ${parts[k]} THEN ${d.str(name)} END`);
+      items.push({ has: parts, text: `NULLIF(concat_ws(', ', ${missing.join(", ")}), '')` });
+    } else {
+      const originals = c.original === undefined ? [c.nombre] : Array.isArray(c.original) ? c.original : [c.original];
+      items.push({ has: parts, text: `CASE WHEN NOT ${parts[0]} THEN ${d.str(originals.join(" o "))} END` });
+    }
+  });
+  if (items.length === 0) return null;
+  const complete = items.flatMap((x) => x.has).join(" AND ");
+  return `INSERT INTO masb_problemas
+SELECT ${d.str(source.name)}, f.masb_archivo, CAST(COALESCE(e.linea, 1) AS ${d.text}), 'MASB_ARCHIVO_COLUMNA_FALTANTE',
+  ${d.str(`faltan columnas de la fuente '${source.name}': `)} || concat_ws('; ', ${items.map((x) => x.text).join(", ")}), '1'
+FROM (SELECT masb_archivo, ${flags.join(", ")} FROM ${d.ident(spec.view)} GROUP BY masb_archivo) f
+LEFT JOIN ${headers} e ON e.fuente = ${d.str(source.name)} AND e.archivo = f.masb_archivo
+WHERE NOT (${complete})`;
 }
