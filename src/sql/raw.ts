@@ -10,10 +10,10 @@
  * - `v_<code>`, `p_<code>`: a wide source's variable column and whether the file has it;
  * - `masb_registro`: the whole record, comparable (sources whose `llave` is the record).
  *
- * Three ways to build them: a DuckDB script (a template of every original name, joined to the
- * table by name, which DuckDB matches without regard to case), a PostgreSQL script (a DO block
- * that reads the catalog of the table and writes the view), and the DuckDB motor (which knows
- * each file's header, so each file's own columns: see src/node/duckdb.ts).
+ * Built two ways: by the script of `masb sql` from tables with the loader's contract
+ * (src/sql/script.ts: PostgreSQL reads the table's catalog at run time, DuckDB unites the table
+ * with a template of every name), and by the DuckDB motor, which knows each file's header and
+ * so each file's own columns (`exactRawView`, used by src/node/duckdb.ts).
  */
 import type { Source } from "../catalog/load.js";
 import type { Dialect } from "./dialect.js";
@@ -47,53 +47,6 @@ export function rawSpec(source: Source): RawSpec {
 /** A table name as written in `--tablas` (`tabla` or `esquema.tabla`), quoted. */
 export function tableRef(d: Dialect, table: string): string {
   return table.split(".").map((p) => d.ident(p)).join(".");
-}
-
-/** The condition on `information_schema.columns` rows that picks a table's columns. */
-function columnsOf(d: Dialect, table: string): string {
-  const parts = table.split(".");
-  const name = parts[parts.length - 1];
-  const schema = parts.length > 1 ? parts[parts.length - 2] : null;
-  return `lower(table_name) = lower(${d.str(name)})${schema ? ` AND lower(table_schema) = lower(${d.str(schema)})` : ""}`;
-}
-
-/**
- * DuckDB, from a table in the contract: the source's original names as a template of empty
- * columns, joined by name (without regard to case) to the table's, so that every name exists.
- * A column is the first of its original names that is not NULL in the record.
- */
-export function duckdbRawView(d: Dialect, spec: RawSpec, table: string): string[] {
-  const names = new Map<string, string>();
-  const add = (n: string) => {
-    if (!names.has(n.toUpperCase())) names.set(n.toUpperCase(), n);
-  };
-  spec.inputs.flat(2).forEach(add);
-  spec.variables.forEach(add);
-  const template = [...names.values()].map((n) => `CAST(NULL AS VARCHAR) AS ${d.ident(n)}`).join(", ");
-  const has = (alternatives: string[]) => `((SELECT count(*) FROM information_schema.columns WHERE ${columnsOf(d, table)} AND upper(column_name) IN (${alternatives.map((a) => d.str(a.toUpperCase())).join(", ")})) > 0)`;
-  const required = spec.inputs.flatMap((parts, i) => (spec.required[i] ? parts.map(has) : []));
-  const cols = spec.inputs.flatMap((parts, i) => parts.map((alts, k) => {
-    const expr = alts.length === 1 ? d.ident(alts[0]) : `CASE ${alts.map((a) => `WHEN ${d.ident(a)} IS NOT NULL THEN ${d.ident(a)}`).join(" ")} END`;
-    return `CAST(${expr} AS VARCHAR) AS ${rawInput(i, k)}`;
-  }));
-  const vars = spec.variables.flatMap((v) => [`CAST(${d.ident(v)} AS VARCHAR) AS ${rawVariable(v)}`, `${has([v])} AS ${rawPresent(v)}`]);
-  const registro = spec.registro ? [`CAST(to_json(list_transform(list_value(*COLUMNS(* EXCLUDE (masb_archivo, masb_linea))), x -> coalesce(CAST(x AS VARCHAR), ''))) AS VARCHAR) AS masb_registro`] : [];
-  return [`CREATE OR REPLACE TEMP VIEW ${d.ident(spec.view)} AS
-SELECT CAST(masb_archivo AS VARCHAR) AS masb_archivo, CAST(masb_linea AS BIGINT) AS masb_linea, ${required.length ? required.join(" AND ") : "TRUE"} AS masb_columnas,
-  ${[...cols, ...vars, ...registro].join(",\n  ")}
-FROM ((SELECT ${template} WHERE FALSE) UNION ALL BY NAME (SELECT * FROM ${tableRef(d, table)})) masb_tabla`];
-}
-
-/** DuckDB: the variable columns of a wide source's table, for every file in it (`masb_variables`). */
-export function duckdbVariables(d: Dialect, specs: { spec: RawSpec; table: string }[]): string[] {
-  const parts = specs.filter((s) => s.spec.pattern).map(({ spec, table }) => {
-    const name = `CASE WHEN regexp_full_match(trim(column_name), ${d.str(spec.pattern!)}) THEN trim(column_name) ELSE upper(trim(column_name)) END`;
-    return `SELECT DISTINCT ${d.str(spec.source)} AS fuente, a.masb_archivo AS archivo, ${name} AS codigo
-FROM information_schema.columns CROSS JOIN (SELECT DISTINCT masb_archivo FROM ${tableRef(d, table)}) a
-WHERE ${columnsOf(d, table)} AND (regexp_full_match(trim(column_name), ${d.str(spec.pattern!)}) OR regexp_full_match(upper(trim(column_name)), ${d.str(spec.pattern!)}))`;
-  });
-  const empty = `SELECT CAST(NULL AS VARCHAR) AS fuente, CAST(NULL AS VARCHAR) AS archivo, CAST(NULL AS VARCHAR) AS codigo WHERE FALSE`;
-  return d.tempTable("masb_variables", parts.length ? parts.join("\nUNION ALL\n") : empty);
 }
 
 /**
