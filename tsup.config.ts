@@ -11,4 +11,6 @@ export default defineConfig({
   clean: true,
   shims: true,
   target: "node20",
+  // The DuckDB motor's engine: an optional peer dependency, loaded with import() when asked for, never bundled.
+  external: ["@duckdb/node-api"],
 });

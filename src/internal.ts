@@ -11,6 +11,12 @@ import { evaluateInThreads as inThreads, evaluationThreads as threadsFor } from 
 import { runSummary as summaryOf, type SummaryInput } from "./output/summary.js";
 import type { RunSummary } from "./output/summary.js";
 import type { Hierarchy } from "./hierarchy/index.js";
+import type { Catalog, Indicator } from "./catalog/load.js";
+import type { AtomicFile } from "./node/files.js";
+import { readPartials as readPartialsOf, writePartials as writePartialsOf } from "./node/partials.js";
+import { duckdbIngest, type DuckdbOptions } from "./node/duckdb.js";
+import type { Aviso } from "./errors.js";
+import { tableKeys } from "./sql/script.js";
 
 // Files, threads, memory
 export { AtomicFile, inputFolderProblem, outputTargetProblem, writeError } from "./node/files.js";
@@ -56,3 +62,23 @@ export type { IndicadorDef } from "./catalog/schema.js";
 
 /** The org units a pass found: the extract's CLUES catalog and regionalisation. */
 export const hierarchyOf = (ingested: Ingested): Hierarchy => passOf(ingested).hierarchy;
+
+// Partial sums as a file (`--escribir-parciales`, `--parciales`; src/engine/partials.ts has the format)
+export { partialsFileProblem } from "./node/partials.js";
+
+/** Writes a pass's partial sums to `path` under a temporary name; the caller commits it with the run's other outputs. */
+export const writePartials = (ingested: Ingested, path: string): Promise<AtomicFile> => writePartialsOf(passOf(ingested), path, { commit: false });
+
+/** A pass read back from a partial-sums file, for `evaluate` and the run summary like one from `ingest`. */
+export const readPartials = (catalog: Catalog, path: string, only?: Indicator[]): Promise<Ingested> => readPartialsOf(catalog, path, only);
+
+// The DuckDB motor (`--motor duckdb`; src/node/duckdb.ts, src/sql)
+export { DUCKDB_INSTALL } from "./node/duckdb.js";
+
+/** The pass made in embedded DuckDB: the same `Ingested` as `ingest`, and the listing's warnings. */
+export const duckdbPass = (catalog: Catalog, dir: string, options: DuckdbOptions): Promise<{ ingested: Ingested; avisos: Aviso[] }> => duckdbIngest(catalog, dir, options);
+
+// The SQL of the pass for one's own database (`masb sql`; src/sql/script.ts)
+export { sqlScript } from "./sql/script.js";
+/** The names `--tablas` accepts: the catalog's sources and the loader's `masb_archivos`. */
+export const SQL_TABLE_KEYS = (catalog: Catalog): string[] => tableKeys(catalog);

@@ -77,7 +77,7 @@ describe("the CLI speaks Spanish", () => {
       [["compute", demo, "--out"], "error [MASB_USO_FALTA_VALOR] a la opción --out <archivo> le falta su valor\n"],
       [["comput", demo], "error [MASB_USO_COMANDO_DESCONOCIDO] 'comput' no es un comando de masb; ¿quiso decir compute?\n"],
       [["help", "nope"], "error [MASB_USO_COMANDO_DESCONOCIDO] 'nope' no es un comando de masb\n"],
-      [[], "error [MASB_USO_FALTA_COMANDO] indique un comando: compute, report, validate, list, explain o schema\n"],
+      [[], "error [MASB_USO_FALTA_COMANDO] indique un comando: compute, report, validate, list, explain, schema, metas o sql\n"],
     ];
     for (const [args, text] of cases) expect((await runCli(args)).stderr, args.join(" ")).toContain(text);
   });

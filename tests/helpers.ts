@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -36,4 +36,22 @@ export async function computeInside(catalog: Catalog, input: string | Extract | 
   const listed = typeof input === "string" ? await openExtract(input, catalog) : { extract: input instanceof Map ? input : extractFromRows(input), avisos: [] };
   const pass = await runPass(catalog, listed.extract, { runner: threadRunner(), ...options });
   return { ...resultOf(pass, options, listed.avisos), pass };
+}
+
+/**
+ * A copy of the demo with the bad and borderline rows of tests/reference/malos/renglones.json
+ * appended to their files (in each file's own line ending): impossible dates, unknown CLUES,
+ * duplicate keys and records, codes outside their sets, wrong field counts, a broken quote.
+ */
+export function demoWithBadRows(): string {
+  const demo = join(import.meta.dirname, "..", "fixtures", "demo");
+  const malos = JSON.parse(readFileSync(join(import.meta.dirname, "reference", "malos", "renglones.json"), "utf8")) as { archivos: Record<string, { renglon: string }[]> };
+  const dir = mkdtempSync(join(tmpdir(), "masb-malos-"));
+  cpSync(demo, dir, { recursive: true });
+  for (const [file, rows] of Object.entries(malos.archivos)) {
+    const text = readFileSync(join(dir, file), "latin1");
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    appendFileSync(join(dir, file), (text.endsWith("\n") ? "" : eol) + rows.map((r) => r.renglon).join(eol) + eol, "latin1");
+  }
+  return dir;
 }

@@ -8,6 +8,7 @@ import { listCommand } from "./commands/list.js";
 import { metasCommand } from "./commands/metas.js";
 import { reportCommand } from "./commands/report.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sqlCommand } from "./commands/sql.js";
 import { validateCommand } from "./commands/validate.js";
 import { MasbCommand } from "./program.js";
 import { cliHint, EXIT, printProblems, UsageError, type CommandModule, type Io } from "./shared.js";
@@ -16,7 +17,7 @@ import { BrokenPipe, isBrokenPipe, stdoutError, streamFailure, watchStream } fro
 export { EXIT } from "./shared.js";
 
 /** The commands, in the order `masb --help` lists them. */
-const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateCommand, listCommand, explainCommand, schemaCommand, metasCommand];
+const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateCommand, listCommand, explainCommand, schemaCommand, metasCommand, sqlCommand];
 
 /**
  * Errors of the library that are the user's way of asking (a path that does not exist, a
@@ -25,6 +26,7 @@ const COMMANDS: CommandModule[] = [computeCommand, reportCommand, validateComman
 const USAGE_CODES = new Set([
   "MASB_PERIODO_INVALIDO", "MASB_SELECCION_DESCONOCIDA", "MASB_UNIDAD_DESCONOCIDA",
   "MASB_EXTRACTO_NO_EXISTE", "MASB_EXTRACTO_NO_ES_CARPETA", "MASB_CATALOGO_NO_EXISTE", "MASB_CATALOGO_NO_ES_CARPETA", "MASB_METAS_NO_EXISTE",
+  "MASB_PARCIALES_NO_EXISTE", "MASB_PARCIALES_SELECCION", "MASB_DUCKDB_NO_INSTALADO",
 ]);
 
 /** The program: its commands, Spanish help and errors, and `--version`. */
@@ -65,7 +67,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       const [first, second] = argv.slice(2);
       if (first === "help" && second === "help") return EXIT.ok; // the help of help is the help just shown
       if (first === "help" && second !== undefined) printError(io, "MASB_USO_COMANDO_DESCONOCIDO", `'${second}' no es un comando de masb`, "", "masb --help muestra los comandos");
-      else printError(io, "MASB_USO_FALTA_COMANDO", "indique un comando: compute, report, validate, list, explain o schema", "", "masb --help los describe");
+      else printError(io, "MASB_USO_FALTA_COMANDO", "indique un comando: compute, report, validate, list, explain, schema, metas o sql", "", "masb --help los describe");
       return EXIT.uso;
     }
     // The reader of the output went away: nothing more to say, and nobody to say it to.

@@ -995,7 +995,8 @@ function joinParts(parts: FilePartial[], universes: string[]): FilePartial {
 /** A key column's value as text; null counts as empty, as `join` does. */
 const keyText = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : String(v));
 
-function periodColumns(source: Source): string {
+/** The columns a source's period is read from, as messages name them. */
+export function periodColumns(source: Source): string {
   const p = source.def.periodo ?? {};
   return [p.fecha, p.anio, p.mes].filter(Boolean).join(", ");
 }
@@ -1090,7 +1091,8 @@ function finestOfKeys(clave: ClaveIntento[]): Nivel {
 }
 
 /** The header name a logical column is read from, for messages. */
-function originalName(source: Source, column: string): string {
+/** The name a column goes by in messages: its first original name in the source schema. */
+export function originalName(source: Source, column: string): string {
   const c = source.def.columnas.find((x) => x.nombre === column);
   if (!c) return column;
   if (c.de) return c.de.join("/");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, statSync, type WriteStream } from "node:fs";
 import { rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { MasbError } from "../errors.js";
@@ -84,16 +84,21 @@ export class AtomicFile {
   private failure: unknown = null;
   private done = false;
 
+  /** The target is a device, a pipe or a socket (`/dev/null`, `/dev/stdout`): written in place, never replaced by a rename. */
+  private readonly special: boolean;
+
   constructor(path: string) {
     this.path = path;
-    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+    const info = statSync(path, { throwIfNoEntry: false });
+    this.special = info !== undefined && !info.isFile() && !info.isDirectory();
+    this.temp = this.special ? path : join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   }
 
   /** Creates the temporary file; throws `MASB_ESCRITURA` when the folder does not take it. */
   async open(): Promise<WriteStream> {
     if (this.out) return this.out;
     // `flush`: the file's bytes reach the disk before it is closed, and so before the rename.
-    const out = createWriteStream(this.temp, { flags: "wx", flush: true });
+    const out = createWriteStream(this.temp, this.special ? { flags: "w" } : { flags: "wx", flush: true });
     out.on("error", (e) => {
       this.failure ??= e;
     });
@@ -130,7 +135,7 @@ export class AtomicFile {
         out.once("close", () => (this.failure ? rej(this.failure) : res()));
         out.end();
       });
-      await rename(this.temp, this.path);
+      if (!this.special) await rename(this.temp, this.path);
       this.done = true;
     } catch (e) {
       await this.discard();
@@ -150,7 +155,7 @@ export class AtomicFile {
       });
     }
     try {
-      await unlink(this.temp);
+      if (!this.special) await unlink(this.temp);
     } catch {
       // never created, or already gone
     }
