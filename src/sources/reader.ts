@@ -2,7 +2,7 @@ import type { Source } from "../catalog/load.js";
 import type { ColumnaDef } from "../catalog/schema.js";
 import { daysFromCivil } from "../expr/index.js";
 import { CsvTokenizer, PARSED, splitSpan, type QuoteProblem, type RecordSpan } from "./csv.js";
-import { TextFromBytes } from "./decode.js";
+import { TextFromBytes, type Detected } from "./decode.js";
 import { DECODERS, type Decoder } from "./decoders.js";
 
 /** A row turned down, with enough to find it and fix it. Line and column are 1-based. */
@@ -97,6 +97,23 @@ export function unclosedQuoteProblem(file: string, { lines, count }: Unclosed): 
 }
 
 /** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
+/** The warning for undecodable bytes in a file, first seen at `line`: what it was read as, and what to do. */
+export function encodingWarning(detected: Detected | null, codificacion: string | undefined, sourceName: string, line: number): { message: string; hint: string } {
+  if (detected && (detected.encoding === "utf-16le" || detected.encoding === "utf-16be")) {
+    return { message: `el archivo tiene bytes que no son UTF-16 válido (primera vez en la línea ${line})`, hint: "guárdelo de nuevo como UTF-8" };
+  }
+  if (detected?.bom && codificacion === "latin1") {
+    return {
+      message: `el archivo empieza con la marca BOM de UTF-8, así que se leyó como UTF-8, pero tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
+      hint: "guárdelo de nuevo como UTF-8, o quítele la marca BOM si es Latin-1",
+    };
+  }
+  return {
+    message: `el archivo tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
+    hint: `si viene de Windows o del SIS, declare 'codificacion: latin1' en indicators/sources/${sourceName}.yaml`,
+  };
+}
+
 export function mergeUnclosed(parts: (Unclosed | undefined)[]): Unclosed | undefined {
   let out: Unclosed | undefined;
   for (const u of parts) {
@@ -410,7 +427,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     record.span = span !== undefined && span.kind !== PARSED ? span : null;
     if (checkEncoding && !warnedEncoding && hasReplacement(record)) {
       warnedEncoding = true;
-      problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
+      problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...warningAt(line) });
     }
     if (quote?.resynced) {
       if (unclosedQuotes.length < 10) unclosedQuotes.push(quote.quoteLine);
@@ -514,22 +531,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     reject(raw, line, "MASB_ARCHIVO_INVALIDO", fileError.reason, fileError.column);
   };
 
-  const encodingWarning = (line: number): { message: string; hint: string } => {
-    const d = bytes.detected;
-    if (d && (d.encoding === "utf-16le" || d.encoding === "utf-16be")) {
-      return { message: `el archivo tiene bytes que no son UTF-16 válido (primera vez en la línea ${line})`, hint: "guárdelo de nuevo como UTF-8" };
-    }
-    if (d?.bom && fmt.codificacion === "latin1") {
-      return {
-        message: `el archivo empieza con la marca BOM de UTF-8, así que se leyó como UTF-8, pero tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
-        hint: "guárdelo de nuevo como UTF-8, o quítele la marca BOM si es Latin-1",
-      };
-    }
-    return {
-      message: `el archivo tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
-      hint: `si viene de Windows o del SIS, declare 'codificacion: latin1' en indicators/sources/${source.name}.yaml`,
-    };
-  };
+  const warningAt = (line: number) => encodingWarning(bytes.detected, fmt.codificacion, source.name, line);
   const pushText = (text: string) => {
     if (!textStarted && text.length > 0) {
       // A BOM at the start of text handed over already decoded: the bytes path drops it in decode.ts.

@@ -11,7 +11,7 @@
 import type { Source } from "../catalog/load.js";
 import { CsvTokenizer, type QuoteProblem } from "./csv.js";
 import { TextFromBytes } from "./decode.js";
-import type { FileProblem, Rejection } from "./reader.js";
+import { encodingWarning, type FileProblem, type Rejection } from "./reader.js";
 
 /** How one file's header serves a source: where each declared column is read, and the wide variables. */
 export interface HeaderBinding {
@@ -177,27 +177,12 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     if (!first) return true;
     return originalsOf(first).some((o) => names.has(normalizeName(o)));
   };
-  const encodingWarning = (line: number): { message: string; hint: string } => {
-    const d = bytes.detected;
-    if (d && (d.encoding === "utf-16le" || d.encoding === "utf-16be")) {
-      return { message: `el archivo tiene bytes que no son UTF-16 válido (primera vez en la línea ${line})`, hint: "guárdelo de nuevo como UTF-8" };
-    }
-    if (d?.bom && fmt.codificacion === "latin1") {
-      return {
-        message: `el archivo empieza con la marca BOM de UTF-8, así que se leyó como UTF-8, pero tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
-        hint: "guárdelo de nuevo como UTF-8, o quítele la marca BOM si es Latin-1",
-      };
-    }
-    return {
-      message: `el archivo tiene bytes que no son UTF-8 (primera vez en la línea ${line})`,
-      hint: `si viene de Windows o del SIS, declare 'codificacion: latin1' en indicators/sources/${source.name}.yaml`,
-    };
-  };
+  const warningAt = (line: number) => encodingWarning(bytes.detected, fmt.codificacion, source.name, line);
 
   const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
     if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
       warnedEncoding = true;
-      sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...encodingWarning(line) });
+      sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...warningAt(line) });
     }
     if (quote?.resynced) {
       if (unclosedQuotes.length < 10) unclosedQuotes.push(quote.quoteLine);
