@@ -35,6 +35,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, GENERATOR_VERSION } from './generate.mjs';
 import { FAMILIES } from './reference.mjs';
+import { MALLOC_ENV } from '../dist/launch.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -130,7 +131,10 @@ function runMasb(dir, extra = []) {
   const result = join(work, 'run.json');
   rmSync(result, { force: true });
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, [join(HERE, 'child.mjs'), result, 'compute', dir, '--catalog', CATALOG, '--period', PERIOD, '--out', join(work, 'out.csv'), ...extra], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // With the environment `masb compute` gets from its launcher (bin/masb.js, src/cli/launch.ts), glibc's mmap threshold fixed.
+  const p = spawnSync(process.execPath, [join(HERE, 'child.mjs'), result, 'compute', dir, '--catalog', CATALOG, '--period', PERIOD, '--out', join(work, 'out.csv'), ...extra], {
+    stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...(process.platform === 'linux' ? MALLOC_ENV : {}) },
+  });
   const wall = (performance.now() - t0) / 1000;
   if (p.status !== 0) throw new Error(`masb terminó con ${p.status}`);
   const r = JSON.parse(readFileSync(result, 'utf8'));

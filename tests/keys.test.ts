@@ -51,6 +51,22 @@ describe("natural keys (llave): the set of keys already read", () => {
     expect([seen.fileAt(first), seen.lineAt(first)]).toEqual(["sinac_2024.csv", 2]);
   });
 
+  it("sizes with the spare room asked for, and keeps its table while an estimate fits in it", () => {
+    const seen = new SeenKeys(16);
+    // 1 000 keys need 1 334 slots; a tenth more: ceil(1 334 × 1.1) = 1 468 slots of 12 bytes.
+    seen.reserve(1000, 1.1);
+    expect(seen.bytes).toBe(1468 * 12);
+    // The next file's estimate, 1 100 keys, needs ceil(1 100 × 4/3) = 1 467 slots ≤ 1 468: no new table.
+    seen.reserve(1100, 1.1);
+    expect(seen.bytes).toBe(1468 * 12);
+    // 1 101 keys need ceil(1 468.0) = 1 468 slots: still fits. 1 103 need ceil(1 470.67) = 1 471:
+    // a new table, ceil(1 471 × 1.1) = ceil(1 618.1) = 1 619 slots.
+    seen.reserve(1101, 1.1);
+    expect(seen.bytes).toBe(1468 * 12);
+    seen.reserve(1103, 1.1);
+    expect(seen.bytes).toBe(1619 * 12);
+  });
+
   it("names the right file after files that held no key, and lines past the first file's last", () => {
     const seen = new SeenKeys();
     seen.startFile("a.csv");

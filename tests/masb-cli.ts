@@ -1,6 +1,12 @@
-/** The CLI from the TypeScript sources, for tests that need a real process (pipes, signals): `node --import tsx tests/masb-cli.ts …`. */
-import { main } from "../src/cli/main.js";
+/**
+ * The CLI from the TypeScript sources, as bin/masb.js runs it (the launcher first), for tests
+ * that need a real process (pipes, signals): `node --import tsx tests/masb-cli.ts …`.
+ */
+import { relaunch } from "../src/cli/launch.js";
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+const code = await relaunch(process.argv);
+if (code !== null) process.exitCode = code;
+else {
+  const { main } = await import("../src/cli/main.js");
+  process.exitCode = await main(process.argv);
+}

@@ -228,10 +228,14 @@ export class SeenKeys {
     return out;
   }
 
-  /** Makes room for `keys` keys in all (three quarters of the slots), at once, if it has less. */
-  reserve(keys: number): void {
+  /**
+   * Makes room for `keys` keys in all (three quarters of the slots) and `spare` times that,
+   * at once, when it has room for fewer than `keys`. A later estimate a little above the
+   * first (the next file of the source) fits in the spare room of the first: no second table.
+   */
+  reserve(keys: number, spare = 1): void {
     const need = Math.ceil((keys * 4) / 3);
-    if (need > this.cap) this.rehash(need);
+    if (need > this.cap) this.rehash(Math.ceil(need * spare));
   }
 
   lineAt(slot: number): number {

@@ -161,8 +161,11 @@ function crew(reject: (e: unknown) => void, finished: () => void) {
 
 /**
  * The tasks as the runner hands them out: one group per `FileTask.group` (its files in index
- * order), every other task alone; biggest first (so that the last to finish is a small one),
- * ties in reading order.
+ * order), every other task alone. Sources biggest first (so that the last to finish is a
+ * small one), and a source's tasks one after the other in reading order: the key lists of a
+ * keyed source's parts are held until its last part is in (see `ingest`), so reading the
+ * sources' parts interleaved held every big source's keys at once (563 MB peak on the ×4
+ * bench extract, against ~430 MB reading them a source at a time).
  */
 function taskGroups(tasks: FileTask[]): FileTask[][] {
   const groups: FileTask[][] = [];
@@ -180,7 +183,10 @@ function taskGroups(tasks: FileTask[]): FileTask[][] {
     g.push(t);
   }
   const size = (g: FileTask[]) => g.reduce((s, t) => s + (t.part ? t.part.end - t.part.start : t.size), 0);
-  return groups.sort((a, b) => size(b) - size(a) || a[0].index - b[0].index || (a[0].part?.k ?? 0) - (b[0].part?.k ?? 0));
+  const bySource = new Map<string, number>();
+  for (const g of groups) bySource.set(g[0].source, (bySource.get(g[0].source) ?? 0) + size(g));
+  const total = (g: FileTask[]) => bySource.get(g[0].source)!;
+  return groups.sort((a, b) => total(b) - total(a) || (a[0].source < b[0].source ? -1 : a[0].source > b[0].source ? 1 : 0) || a[0].index - b[0].index || (a[0].part?.k ?? 0) - (b[0].part?.k ?? 0));
 }
 
 /** Files are split into parts of at most this many bytes (about), when they read in several threads. */
