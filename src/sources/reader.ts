@@ -96,7 +96,6 @@ export function unclosedQuoteProblem(file: string, { lines, count }: Unclosed): 
   };
 }
 
-/** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
 /** The warning for undecodable bytes in a file, first seen at `line`: what it was read as, and what to do. */
 export function encodingWarning(detected: Detected | null, codificacion: string | undefined, sourceName: string, line: number): { message: string; hint: string } {
   if (detected && (detected.encoding === "utf-16le" || detected.encoding === "utf-16be")) {
@@ -114,6 +113,78 @@ export function encodingWarning(detected: Detected | null, codificacion: string 
   };
 }
 
+// What a file's reader decides at the level of the file and of CSV, in words: shared by
+// `readSource` (here) and `readRecords` (records.ts, the SQL motor's loader), which must
+// reject the same records with the same codes, lines and reasons (tests/records.test.ts).
+
+/** Lines a file may have before its header (a title, a date, blank lines): the header is looked for among them. */
+export const PREAMBLE_LINES = 25;
+
+/** Whether a record is the source's header: it names the first required column. */
+export function isHeaderOf(source: Source, fields: string[]): boolean {
+  const names = new Set(fields.map(normalizeName));
+  const first = source.def.columnas.find((c) => c.requerida);
+  if (!first) return true;
+  const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
+  return originals.some((o) => names.has(normalizeName(o)));
+}
+
+/** The header a file without one (`encabezado: false`) is read with: `orden`, or the declared columns. */
+export function declaredHeader(source: Source): string[] {
+  return source.def.formato.orden ?? source.def.columnas.map((c) => (typeof c.original === "string" ? c.original : c.nombre));
+}
+
+/**
+ * No header found: after `PREAMBLE_LINES` lines (`early`), or by the end of a file that has
+ * only lines that are not it. The problem (fatal), and the reason every record of the file is
+ * rejected with.
+ */
+export function headerNotFound(source: Source, file: string, line: number, early: boolean): { problem: FileProblem; reason: string } {
+  const first = source.def.columnas[0];
+  const expected = `se esperaba una línea con la columna '${first.original ?? first.nombre}'`;
+  return {
+    reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`,
+    problem: {
+      file, line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
+      message: `no se encontró el encabezado de la fuente '${source.name}'${early ? ` en las primeras ${PREAMBLE_LINES} líneas` : ""}`,
+      hint: early ? `${expected}; si el archivo no trae encabezado declare 'encabezado: false' y 'orden'` : expected,
+    },
+  };
+}
+
+/** A file with neither header nor records. */
+export const emptyFileProblem = (file: string): FileProblem => ({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
+
+/** A file read as UTF-16 because every other byte was null (no BOM said so). */
+export const utf16GuessProblem = (file: string, detected: Detected): FileProblem => ({
+  file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
+  message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${detected.encoding === "utf-16le" ? "LE" : "BE"}`,
+  hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
+});
+
+/** A record the tokenizer found malformed (`error`): its rejection, naming the field by the header when it can. */
+export function malformedRecord(fields: string[], error: string, quote: QuoteProblem | undefined, names: string[]): { reason: string; column?: string; value?: string } {
+  const at = quote?.field ?? -1;
+  const value = at >= 0 ? fields[at] : undefined;
+  return {
+    reason: `renglón mal formado: ${error}`,
+    column: at >= 0 ? names[at] ?? `campo ${at + 1}` : undefined,
+    value: value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value,
+  };
+}
+
+/**
+ * Why a record with `count` fields does not fit a header of `headerLen` (null when it does: the
+ * same number, or one more when that last field is empty, a trailing delimiter).
+ */
+export function fieldCountReason(fields: string[], headerLen: number, delimiter: string): string | null {
+  const n = fields.length;
+  if (n === headerLen || (n === headerLen + 1 && fields[headerLen] === "")) return null;
+  const hint = delimiter === "," && n > headerLen ? " (¿una coma dentro de un texto sin comillas?)" : "";
+  return `el renglón tiene ${n} campos y el encabezado ${headerLen}${hint}`;
+}
+
+/** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
 export function mergeUnclosed(parts: (Unclosed | undefined)[]): Unclosed | undefined {
   let out: Unclosed | undefined;
   for (const u of parts) {
@@ -435,22 +506,19 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     }
     if (bindings === null && !headerFailed) {
       if (!fmt.encabezado) {
-        if (!bind(fmt.orden ?? source.def.columnas.map((c) => (typeof c.original === "string" ? c.original : c.nombre)), 0)) headerFailed = true;
+        if (!bind(declaredHeader(source), 0)) headerFailed = true;
       } else if (isHeader(fields)) {
         if (!bind(fields, line)) headerFailed = true;
         else preamble = [];
         return;
-      } else if (preamble.length < 25) {
+      } else if (preamble.length < PREAMBLE_LINES) {
         preamble.push({ fields, line });
         return;
       } else {
         headerFailed = true;
-        fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-        problem({
-          file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
-          message: `no se encontró el encabezado de la fuente '${source.name}' en las primeras 25 líneas`,
-          hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'; si el archivo no trae encabezado declare 'encabezado: false' y 'orden'`,
-        });
+        const missing = headerNotFound(source, file, preamble[0].line, true);
+        fileError = { reason: missing.reason, column: undefined };
+        problem(missing.problem);
         for (const p of preamble) rejectAll(p.fields, p.line);
         preamble = [];
       }
@@ -458,17 +526,15 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     if (headerFailed) return rejectAll(fields, line);
     read++;
     if (error) {
-      const at = quote?.field ?? -1;
-      const value = at >= 0 ? fields[at] : undefined;
-      return reject(record.all(), line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? headerNames[at] ?? `campo ${at + 1}` : undefined,
-        value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
+      const bad = malformedRecord(fields, error, quote, headerNames);
+      return reject(record.all(), line, "MASB_CSV_COMILLAS", bad.reason, bad.column, bad.value);
     }
     if (extraKeys) {
       return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el objeto trae ${extraKeys.map((k) => `'${k}'`).join(", ")}, que el primer objeto no trae (sus claves son las columnas)`, extraKeys[0]);
     }
-    if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
-      return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}`, undefined, undefined,
-        fmt.delimitador === "," && fields.length > headerLen ? "¿una coma dentro de un texto sin comillas?" : undefined);
+    if (fields.length !== headerLen) {
+      const why = fieldCountReason(fields, headerLen, fmt.delimitador);
+      if (why !== null) return reject(record.all(), line, "MASB_CSV_NUM_CAMPOS", why);
     }
     const bs = bindings!;
     for (let i = 0; i < bs.length; i++) {
@@ -523,8 +589,8 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     sink.row(row, line, record);
   };
 
-  const reject = (raw: string[], line: number, code: string, reason: string, column?: string, value?: string, hint?: string): void => {
-    sink.reject({ file, line, code, reason: hint ? `${reason} (${hint})` : reason, column, value, raw });
+  const reject = (raw: string[], line: number, code: string, reason: string, column?: string, value?: string): void => {
+    sink.reject({ file, line, code, reason, column, value, raw });
   };
   const rejectAll = (raw: string[], line: number) => {
     read++;
@@ -545,13 +611,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     const d = bytes.detected;
     if (reportedDetection || !d) return;
     reportedDetection = true;
-    if (d.guessed) {
-      problem({
-        file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
-        message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${d.encoding === "utf-16le" ? "LE" : "BE"}`,
-        hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
-      });
-    }
+    if (d.guessed) problem(utf16GuessProblem(file, d));
   };
 
   if (part?.head) {
@@ -605,15 +665,12 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   if (unclosedCount > 0) problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));
   if (bindings === null && !headerFailed) {
     if (preamble.length) {
-      fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-      problem({
-        file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
-        message: `no se encontró el encabezado de la fuente '${source.name}'`,
-        hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'`,
-      });
+      const missing = headerNotFound(source, file, preamble[0].line, false);
+      fileError = { reason: missing.reason, column: undefined };
+      problem(missing.problem);
       for (const p of preamble) rejectAll(p.fields, p.line);
     } else {
-      problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
+      problem(emptyFileProblem(file));
     }
   }
   return source.def.pivote ? { read, variables: pivotSeen } : { read };
@@ -643,15 +700,6 @@ function isShortCode(table: Uint8Array, text: string): boolean {
   const c0 = text.charCodeAt(0);
   const c1 = n === 2 ? text.charCodeAt(1) : 0;
   return c0 > 0 && c0 < 128 && c1 < 128 && (n === 1 || c1 > 0) && table[shortCodeIndex(c0, c1)] === 1;
-}
-
-/** Whether a record is the source's header: it names the first required column. */
-function isHeaderOf(source: Source, fields: string[]): boolean {
-  const names = new Set(fields.map(normalizeName));
-  const first = source.def.columnas.find((c) => c.requerida);
-  if (!first) return true;
-  const originals = first.de ?? (first.original === undefined ? [first.nombre] : Array.isArray(first.original) ? first.original : [first.original]);
-  return originals.some((o) => names.has(normalizeName(o)));
 }
 
 /**

@@ -11,7 +11,10 @@
 import type { Source } from "../catalog/load.js";
 import { CsvTokenizer, type QuoteProblem } from "./csv.js";
 import { TextFromBytes } from "./decode.js";
-import { encodingWarning, type FileProblem, type Rejection } from "./reader.js";
+import {
+  declaredHeader, emptyFileProblem, encodingWarning, fieldCountReason, headerNotFound, isHeaderOf, malformedRecord, PREAMBLE_LINES, unclosedQuoteProblem, utf16GuessProblem,
+  type FileProblem, type Rejection,
+} from "./reader.js";
 
 /** How one file's header serves a source: where each declared column is read, and the wide variables. */
 export interface HeaderBinding {
@@ -171,12 +174,6 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     sink.header(b!, line);
     return true;
   };
-  const isHeader = (fields: string[]): boolean => {
-    const names = new Set(fields.map(normalizeName));
-    const first = source.def.columnas.find((c) => c.requerida);
-    if (!first) return true;
-    return originalsOf(first).some((o) => names.has(normalizeName(o)));
-  };
   const warningAt = (line: number) => encodingWarning(bytes.detected, fmt.codificacion, source.name, line);
 
   const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
@@ -190,22 +187,19 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     }
     if (binding === null && !headerFailed) {
       if (!fmt.encabezado) {
-        if (!bind(fmt.orden ?? source.def.columnas.map((c) => (typeof c.original === "string" ? c.original : c.nombre)), 0)) headerFailed = true;
-      } else if (isHeader(fields)) {
+        if (!bind(declaredHeader(source), 0)) headerFailed = true;
+      } else if (isHeaderOf(source, fields)) {
         if (!bind(fields, line)) headerFailed = true;
         else preamble = [];
         return;
-      } else if (preamble.length < 25) {
+      } else if (preamble.length < PREAMBLE_LINES) {
         preamble.push({ fields, line });
         return;
       } else {
         headerFailed = true;
-        fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-        sink.problem({
-          file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
-          message: `no se encontró el encabezado de la fuente '${source.name}' en las primeras 25 líneas`,
-          hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'; si el archivo no trae encabezado declare 'encabezado: false' y 'orden'`,
-        });
+        const missing = headerNotFound(source, file, preamble[0].line, true);
+        fileError = { reason: missing.reason, column: undefined };
+        sink.problem(missing.problem);
         for (const p of preamble) rejectAll(p.fields, p.line);
         preamble = [];
       }
@@ -213,15 +207,11 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     if (headerFailed) return rejectAll(fields, line);
     read++;
     if (error) {
-      const at = quote?.field ?? -1;
-      const value = at >= 0 ? fields[at] : undefined;
-      return reject(fields, line, "MASB_CSV_COMILLAS", `renglón mal formado: ${error}`, at >= 0 ? binding!.names[at] ?? `campo ${at + 1}` : undefined,
-        value !== undefined && value.length > 80 ? `${value.slice(0, 80)}…` : value);
+      const bad = malformedRecord(fields, error, quote, binding!.names);
+      return reject(fields, line, "MASB_CSV_COMILLAS", bad.reason, bad.column, bad.value);
     }
-    if (fields.length !== headerLen && !(fields.length === headerLen + 1 && fields[headerLen] === "")) {
-      const hint = fmt.delimitador === "," && fields.length > headerLen ? " (¿una coma dentro de un texto sin comillas?)" : "";
-      return reject(fields, line, "MASB_CSV_NUM_CAMPOS", `el renglón tiene ${fields.length} campos y el encabezado ${headerLen}${hint}`);
-    }
+    const why = fieldCountReason(fields, headerLen, fmt.delimitador);
+    if (why !== null) return reject(fields, line, "MASB_CSV_NUM_CAMPOS", why);
     sink.record(fields, line);
   };
 
@@ -237,13 +227,7 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     const d = bytes.detected;
     if (reportedDetection || !d) return;
     reportedDetection = true;
-    if (d.guessed) {
-      sink.problem({
-        file, line: 1, code: "MASB_ARCHIVO_UTF16", fatal: false,
-        message: `el archivo parece UTF-16 sin marca BOM (un byte nulo de cada dos): se leyó como UTF-16 ${d.encoding === "utf-16le" ? "LE" : "BE"}`,
-        hint: "guárdelo como UTF-8 (en Excel: «CSV UTF-8 (delimitado por comas)»)",
-      });
-    }
+    if (d.guessed) sink.problem(utf16GuessProblem(file, d));
   };
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") pushText(chunk);
@@ -257,25 +241,15 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
   reportDetection();
   pushText(tail);
   tokenizer.end(onRecord);
-  if (unclosedCount > 0) {
-    const more = unclosedCount - 1;
-    sink.problem({
-      file, line: unclosedQuotes[0], code: "MASB_ARCHIVO_COMILLA_SIN_CERRAR", fatal: false,
-      message: `comilla sin cerrar en la línea ${unclosedQuotes[0]}${more ? ` (y en ${more} ${more === 1 ? "línea más" : "líneas más"}: ${unclosedQuotes.slice(1).join(", ")}${unclosedCount > unclosedQuotes.length ? ", …" : ""})` : ""}: el renglón se tomó hasta el final de esa línea y se rechazó, y la lectura siguió en la línea siguiente`,
-      hint: "un campo entre comillas debe cerrarlas antes del delimitador o del fin de línea; revise esa línea en el archivo",
-    });
-  }
+  if (unclosedCount > 0) sink.problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));
   if (binding === null && !headerFailed) {
     if (preamble.length) {
-      fileError = { reason: `archivo no leído: no se encontró el encabezado de la fuente '${source.name}'`, column: undefined };
-      sink.problem({
-        file, line: preamble[0].line, code: "MASB_ARCHIVO_SIN_ENCABEZADO", fatal: true,
-        message: `no se encontró el encabezado de la fuente '${source.name}'`,
-        hint: `se esperaba una línea con la columna '${source.def.columnas[0].original ?? source.def.columnas[0].nombre}'`,
-      });
+      const missing = headerNotFound(source, file, preamble[0].line, false);
+      fileError = { reason: missing.reason, column: undefined };
+      sink.problem(missing.problem);
       for (const p of preamble) rejectAll(p.fields, p.line);
     } else {
-      sink.problem({ file, line: 1, code: "MASB_ARCHIVO_VACIO", fatal: false, message: "el archivo está vacío (sin encabezado ni renglones)" });
+      sink.problem(emptyFileProblem(file));
     }
   }
   return source.def.pivote ? { read, variables: seen } : { read };
