@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MALLOC_ENV } from "../src/cli/launch.js";
+import { MALLOC_ENV, wantsChild } from "../src/cli/launch.js";
 
 // The launcher (src/cli/launch.ts): `compute` and `report` run in a child with glibc's mmap
 // threshold fixed, the rest in the process itself. A module loaded into every node process
@@ -42,6 +42,21 @@ function run(args: string[], env: Record<string, string> = {}, onStart?: (log: s
     procs: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [],
   })));
 }
+
+describe("which commands the launcher runs in a child", () => {
+  const argv = (...a: string[]) => ["node", "masb", ...a];
+  it("compute and report, unless the variable is set or an inspector is asked for", () => {
+    expect(wantsChild(argv("compute", "x"), [], {})).toBe(true);
+    expect(wantsChild(argv("report", "x", "--html", "t.html"), [], {})).toBe(true);
+    expect(wantsChild(argv("list"), [], {})).toBe(false);
+    expect(wantsChild(argv("validate"), [], {})).toBe(false);
+    expect(wantsChild(argv("--version"), [], {})).toBe(false);
+    expect(wantsChild(argv(), [], {})).toBe(false);
+    expect(wantsChild(argv("compute", "x"), [], { MALLOC_MMAP_THRESHOLD_: "0" })).toBe(false);
+    expect(wantsChild(argv("compute", "x"), ["--inspect-brk=9230"], {})).toBe(false);
+    expect(wantsChild(argv("compute", "x"), ["--cpu-prof"], {})).toBe(true);
+  });
+});
 
 describe.skipIf(!glibc)("the launcher (glibc)", () => {
   it("runs compute in one child with the threshold, and passes its exit code and messages on", async () => {

@@ -19,14 +19,26 @@ export const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(1024 * 1024) };
 const HEAVY = new Set(["compute", "report"]);
 
 /**
+ * Whether this command would run in a child (glibc aside): a command that reads an extract,
+ * the variable not set yet, and no inspector asked for (`node --inspect bin/masb.js …`: the
+ * child could not take the same port, and the debugger would attach to a process that only waits).
+ */
+export function wantsChild(argv: string[], execArgv: string[], env: Record<string, string | undefined>): boolean {
+  return HEAVY.has(argv[2] ?? "") && env.MALLOC_MMAP_THRESHOLD_ === undefined && !execArgv.some((a) => a.startsWith("--inspect"));
+}
+
+/** Linux with glibc (its version is in Node's diagnostic report), where the variable means something. */
+const glibc = (): boolean =>
+  process.platform === "linux" && Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);
+
+/**
  * Runs this same command in a child with `MALLOC_ENV` when it applies, resolving to its exit
  * code; null when it does not apply (run the CLI here). Signals the user sends (Ctrl-C, a
  * `kill`) reach the child; a child ended by a signal ends this process with the same signal.
  */
 export function relaunch(argv: string[]): Promise<number | null> {
   const env = process.env;
-  const glibc = process.platform === "linux" && Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);
-  if (!glibc || env.MALLOC_MMAP_THRESHOLD_ !== undefined || !HEAVY.has(argv[2] ?? "")) return Promise.resolve(null);
+  if (!wantsChild(argv, process.execArgv, env) || !glibc()) return Promise.resolve(null);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, ...argv.slice(1)], { stdio: "inherit", env: { ...env, ...MALLOC_ENV } });
     // Passed on (Ctrl-C reaches the child too, as one of the group: a second SIGINT changes nothing).
