@@ -329,7 +329,7 @@ const result = {
 if (SCALES.length > 1) {
   log('');
   log(`escalamiento (${SCALING_RUNS} corrida${SCALING_RUNS > 1 ? 's' : ''} cada uno; las mismas unidades y meses, N veces los renglones):`);
-  const scaling = [{ scale: 1, mb: mbFull, rows: rowsRead, masb_s: S.masb.s, masb_ingest_s: S.masb.ingest_s, masb_rss_mb: S.masb.rss_mb, duckdb_s: S.duckdb.s, duckdb_rss_mb: S.duckdb.rss_mb, foreign_cpu_max: Math.max(S.masb.foreign_cpu_max, S.duckdb.foreign_cpu_max) }];
+  const scaling = [{ scale: 1, mb: mbFull, rows: rowsRead, masb_s: S.masb.s, masb_ingest_s: S.masb.ingest_s, masb_rss_mb: S.masb.rss_mb, duckdb_s: S.duckdb.s, duckdb_rss_mb: S.duckdb.rss_mb, masb_w1_s: S.masb_w1.s, masb_w1_rss_mb: S.masb_w1.rss_mb, foreign_cpu_max: Math.max(S.masb.foreign_cpu_max, S.duckdb.foreign_cpu_max) }];
   let previous = option('--extract') ? null : x1.dir;
   for (const scale of SCALES.filter((s) => s !== 1)) {
     if (previous && !flag('--keep')) rmSync(previous, { recursive: true, force: true });
@@ -337,9 +337,12 @@ if (SCALES.length > 1) {
     previous = x.dir;
     const ms = [];
     const ds = [];
+    const w1 = [];
     for (let k = 0; k < SCALING_RUNS; k++) {
       ms.push(timed(() => runMasb(x.dir)));
       ds.push(timed(() => runDuckdb(x.dir, windows)));
+      // The memory target holds "whatever --workers": one thread too, at every scale.
+      w1.push(timed(() => runMasb(x.dir, ['--workers', '1'])));
     }
     const m = ms[0];
     const sized = new Map(x.files.map((f) => [f.file, f.bytes]));
@@ -347,13 +350,14 @@ if (SCALES.length > 1) {
       scale, mb: m.files.reduce((s, f) => s + (sized.get(f.file) ?? 0), 0) / 1e6, rows: m.files.reduce((s, f) => s + f.read, 0),
       masb_s: median(ms.map((r) => r.wall_s)), masb_ingest_s: median(ms.map((r) => r.ingest_s)), masb_rss_mb: Math.max(...ms.map((r) => r.peak_rss_mb)),
       duckdb_s: median(ds.map((r) => r.wall_s)), duckdb_rss_mb: Math.max(...ds.map((r) => r.peak_rss_mb)), gen_s: x.gen_s,
-      foreign_cpu_max: Math.max(...ms.map((r) => r.foreign_cpu ?? 0), ...ds.map((r) => r.foreign_cpu ?? 0)),
+      masb_w1_s: median(w1.map((r) => r.wall_s)), masb_w1_rss_mb: Math.max(...w1.map((r) => r.peak_rss_mb)),
+      foreign_cpu_max: Math.max(...ms.map((r) => r.foreign_cpu ?? 0), ...ds.map((r) => r.foreign_cpu ?? 0), ...w1.map((r) => r.foreign_cpu ?? 0)),
     });
   }
   if (previous && !flag('--keep')) rmSync(previous, { recursive: true, force: true });
   const base = scaling[0];
   for (const s of scaling) {
-    log(`  ×${s.scale}: ${fmt(s.mb, 0).padStart(5)} MB ${fmt(s.rows / 1e6, 2).padStart(6)} M renglones (${fmt(s.rows / base.rows, 2)}×)  masb ${fmt(s.masb_s, 2).padStart(7)} s (${fmt(s.masb_s / base.masb_s, 2)}×), pasada ${fmt(s.masb_ingest_s, 2)} s, pico RSS ${fmt(s.masb_rss_mb, 0)} MB  DuckDB ${fmt(s.duckdb_s, 2).padStart(7)} s (${fmt(s.duckdb_s / base.duckdb_s, 2)}×), ${fmt(s.duckdb_rss_mb, 0)} MB  masb/DuckDB ${fmt(s.masb_s / s.duckdb_s, 2)}×${s.foreign_cpu_max > MAX_FOREIGN ? ` (perturbada: otros procesos ${fmt(s.foreign_cpu_max * 100, 0)} %)` : ''}`);
+    log(`  ×${s.scale}: ${fmt(s.mb, 0).padStart(5)} MB ${fmt(s.rows / 1e6, 2).padStart(6)} M renglones (${fmt(s.rows / base.rows, 2)}×)  masb ${fmt(s.masb_s, 2).padStart(7)} s (${fmt(s.masb_s / base.masb_s, 2)}×), pasada ${fmt(s.masb_ingest_s, 2)} s, pico RSS ${fmt(s.masb_rss_mb, 0)} MB  DuckDB ${fmt(s.duckdb_s, 2).padStart(7)} s (${fmt(s.duckdb_s / base.duckdb_s, 2)}×), ${fmt(s.duckdb_rss_mb, 0)} MB  --workers 1 ${fmt(s.masb_w1_s, 2)} s, ${fmt(s.masb_w1_rss_mb, 0)} MB  masb/DuckDB ${fmt(s.masb_s / s.duckdb_s, 2)}×${s.foreign_cpu_max > MAX_FOREIGN ? ` (perturbada: otros procesos ${fmt(s.foreign_cpu_max * 100, 0)} %)` : ''}`);
   }
   // Linearity: least squares t = a + b·rows over the scales; the marginal cost per million
   // rows between consecutive scales (constant when time is linear in rows).
@@ -370,7 +374,8 @@ if (SCALES.length > 1) {
   log(`  ×${last.scale}: ${fmt(last.masb_s / base.masb_s, 2)}× el tiempo de ×1 con ${fmt(last.rows / base.rows, 2)}× los renglones (meta: lineal, a lo más proporcional); pico RSS ${fmt((last.masb_rss_mb / base.masb_rss_mb - 1) * 100, 0)} % respecto de ×1`);
   result.scaling = scaling.map((s) => ({
     scale: s.scale, mb: round(s.mb, 1), rows: s.rows, masb_s: round(s.masb_s), masb_ingest_s: round(s.masb_ingest_s), masb_rss_mb: Math.round(s.masb_rss_mb),
-    duckdb_s: round(s.duckdb_s), duckdb_rss_mb: Math.round(s.duckdb_rss_mb), ratio: round(s.masb_s / s.duckdb_s), foreign_cpu_max: round(s.foreign_cpu_max ?? 0, 2),
+    duckdb_s: round(s.duckdb_s), duckdb_rss_mb: Math.round(s.duckdb_rss_mb), masb_w1_s: round(s.masb_w1_s), masb_w1_rss_mb: Math.round(s.masb_w1_rss_mb),
+    ratio: round(s.masb_s / s.duckdb_s), foreign_cpu_max: round(s.foreign_cpu_max ?? 0, 2),
   }));
   result.linearity = {
     fixed_s: round(a, 2), per_mrow_s: round(b * 1e6, 3), r2: round(1 - ssr / sst, 4), marginal_per_mrow_s: marginal.map((x) => round(x, 3)),
@@ -379,7 +384,7 @@ if (SCALES.length > 1) {
 }
 
 // "Whatever --workers" and whatever scale: the ×2 and ×4 runs count too.
-const peakAll = Math.max(peak, ...(result.scaling ?? []).map((s) => s.masb_rss_mb));
+const peakAll = Math.max(peak, ...(result.scaling ?? []).flatMap((s) => [s.masb_rss_mb, s.masb_w1_rss_mb]));
 result.peak_rss_all_scales_mb = Math.round(peakAll);
 result.targets = {
   ratio_le_2: ratio <= 2,
