@@ -184,6 +184,56 @@ export function fieldCountReason(fields: string[], headerLen: number, delimiter:
   return `el renglón tiene ${n} campos y el encabezado ${headerLen}${hint}`;
 }
 
+/**
+ * A file's text on its way to the tokenizer, for both readers: bytes decoded in the source's
+ * encoding (what was detected reported once: a UTF-16 guess), a BOM at the start of text handed
+ * over already decoded dropped (the bytes path drops it in decode.ts), and whether an
+ * undecodable character (U+FFFD) went by: only then are records searched for it, to report
+ * the first line that has one.
+ */
+export class TextIntake {
+  readonly bytes: TextFromBytes;
+  /** An undecodable character went by (or the records come as objects): check records for it. */
+  replaced = false;
+  private started = false;
+  private reported = false;
+
+  constructor(source: Source, private readonly file: string, private readonly into: (text: string) => void, private readonly problem: (p: FileProblem) => void) {
+    this.bytes = new TextFromBytes(source.def.formato.codificacion === "latin1" ? "latin1" : "utf-8");
+  }
+
+  /** Text already decoded. */
+  text(text: string): void {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (!this.replaced && text.includes("\uFFFD")) this.replaced = true;
+    if (text) this.into(text);
+  }
+
+  /** Bytes of the file, decoded and handed on. */
+  chunk(bytes: Uint8Array): void {
+    const text = this.bytes.push(bytes);
+    this.report();
+    this.text(text);
+  }
+
+  /** The end of the bytes: what the decoder still held, not yet handed on (a part checks it is empty). */
+  end(): string {
+    const tail = this.bytes.end();
+    this.report();
+    return tail;
+  }
+
+  private report(): void {
+    const d = this.bytes.detected;
+    if (this.reported || !d) return;
+    this.reported = true;
+    if (d.guessed) this.problem(utf16GuessProblem(this.file, d));
+  }
+}
+
 /** The unclosed quotes of a file's parts, in order, as one reader would have counted them. */
 export function mergeUnclosed(parts: (Unclosed | undefined)[]): Unclosed | undefined {
   let out: Unclosed | undefined;
@@ -363,9 +413,6 @@ const trimmed = (t: string) => (t.length > 0 && (isBlank(t.charCodeAt(0)) || isB
  */
 export async function readSource(source: Source, file: string, chunks: Chunks, sink: RowSink, part?: ReadPart): Promise<ReadOutcome> {
   const fmt = source.def.formato;
-  const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
-  let textStarted = false;
-  let reportedDetection = false;
   /** Lines where a quote that never closed had run past its line (the lines after it were read again). */
   const unclosedQuotes: number[] = [];
   let unclosedCount = 0;
@@ -380,9 +427,6 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let read = 0;
   let bindings: Binding[] | null = null;
   let pivot: { at: number[]; names: string[]; nulls: Set<string>; integer: boolean; numericNulls: boolean; values: (number | null)[] } | null = null;
-  // Bytes that are not UTF-8 show up as U+FFFD: look for it in each decoded chunk, and only
-  // then record by record, to report the first line that has it.
-  let checkEncoding = false;
   let headerLen = 0;
   let headerFailed = false;
   let preamble: { fields: string[]; line: number }[] = [];
@@ -496,7 +540,7 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem, span?: RecordSpan): void => {
     record.fields = fields;
     record.span = span !== undefined && span.kind !== PARSED ? span : null;
-    if (checkEncoding && !warnedEncoding && hasReplacement(record)) {
+    if (intake.replaced && !warnedEncoding && hasReplacement(record)) {
       warnedEncoding = true;
       problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...warningAt(line) });
     }
@@ -597,29 +641,15 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
     reject(raw, line, "MASB_ARCHIVO_INVALIDO", fileError.reason, fileError.column);
   };
 
-  const warningAt = (line: number) => encodingWarning(bytes.detected, fmt.codificacion, source.name, line);
-  const pushText = (text: string) => {
-    if (!textStarted && text.length > 0) {
-      // A BOM at the start of text handed over already decoded: the bytes path drops it in decode.ts.
-      textStarted = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
-    if (text) tokenizer.push(text, onRecord);
-  };
-  const reportDetection = () => {
-    const d = bytes.detected;
-    if (reportedDetection || !d) return;
-    reportedDetection = true;
-    if (d.guessed) problem(utf16GuessProblem(file, d));
-  };
+  const intake = new TextIntake(source, file, (text) => tokenizer.push(text, onRecord), problem);
+  const warningAt = (line: number) => encodingWarning(intake.bytes.detected, fmt.codificacion, source.name, line);
 
   if (part?.head) {
     // A later part of a file: its header first, quietly (the first part reports its
     // problems), then the range from its own line on.
     quiet = true;
-    pushText(bytes.push(part.head));
-    pushText(bytes.end());
+    intake.text(intake.bytes.push(part.head));
+    intake.text(intake.bytes.end());
     quiet = false;
     tokenizer.restartAt(part.line);
   }
@@ -631,13 +661,11 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
   let objectLine = 1;
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string | RecordObject>) {
     if (typeof chunk === "string") {
-      pushText(chunk);
+      intake.text(chunk);
     } else if (chunk instanceof Uint8Array) {
-      const text = bytes.push(chunk);
-      if (!reportedDetection) reportDetection();
-      pushText(text);
+      intake.chunk(chunk);
     } else {
-      checkEncoding = true;
+      intake.replaced = true;
       if (objectHeader === null) {
         objectHeader = Object.keys(chunk);
         objectKeys = new Set(objectHeader);
@@ -652,14 +680,13 @@ export async function readSource(source: Source, file: string, chunks: Chunks, s
       extraKeys = null;
     }
   }
-  const tail = bytes.end();
-  reportDetection();
+  const tail = intake.end();
   if (part && !part.last) {
     // The next part starts where this one ends: right only if a record ended there.
     const clean = tail === "" && tokenizer.atBoundary;
     return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
   }
-  pushText(tail);
+  intake.text(tail);
   tokenizer.end(onRecord);
   if (part) return { read, ...(source.def.pivote ? { variables: pivotSeen } : {}), clean: true, unclosed: { lines: unclosedQuotes, count: unclosedCount } };
   if (unclosedCount > 0) problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));

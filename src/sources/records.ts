@@ -10,9 +10,8 @@
  */
 import type { Source } from "../catalog/load.js";
 import { CsvTokenizer, type QuoteProblem } from "./csv.js";
-import { TextFromBytes } from "./decode.js";
 import {
-  declaredHeader, emptyFileProblem, encodingWarning, fieldCountReason, headerNotFound, isHeaderOf, malformedRecord, PREAMBLE_LINES, unclosedQuoteProblem, utf16GuessProblem,
+  declaredHeader, emptyFileProblem, encodingWarning, fieldCountReason, headerNotFound, isHeaderOf, malformedRecord, PREAMBLE_LINES, TextIntake, unclosedQuoteProblem,
   type FileProblem, type Rejection,
 } from "./reader.js";
 
@@ -139,10 +138,7 @@ export function bindHeader(source: Source, header: string[]): {
  */
 export async function readRecords(source: Source, file: string, chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, sink: RecordSink): Promise<{ read: number; variables?: string[] }> {
   const fmt = source.def.formato;
-  const bytes = new TextFromBytes(fmt.codificacion === "latin1" ? "latin1" : "utf-8");
   const tokenizer = new CsvTokenizer(fmt.delimitador);
-  let textStarted = false;
-  let reportedDetection = false;
   const unclosedQuotes: number[] = [];
   let unclosedCount = 0;
   let read = 0;
@@ -150,7 +146,6 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
   let headerLen = 0;
   let headerFailed = false;
   let preamble: { fields: string[]; line: number }[] = [];
-  let checkEncoding = false;
   let warnedEncoding = false;
   let fileError = { reason: "el archivo no se pudo leer con el esquema de la fuente", column: undefined as string | undefined };
   let seen: string[] = [];
@@ -174,10 +169,11 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     sink.header(b!, line);
     return true;
   };
-  const warningAt = (line: number) => encodingWarning(bytes.detected, fmt.codificacion, source.name, line);
+  const intake: TextIntake = new TextIntake(source, file, (text) => tokenizer.push(text, onRecord), (p) => sink.problem(p));
+  const warningAt = (line: number) => encodingWarning(intake.bytes.detected, fmt.codificacion, source.name, line);
 
   const onRecord = (fields: string[], line: number, error: string | null, quote?: QuoteProblem): void => {
-    if (checkEncoding && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
+    if (intake.replaced && !warnedEncoding && fields.some((f) => f.includes("\uFFFD"))) {
       warnedEncoding = true;
       sink.problem({ file, line, code: "MASB_ARCHIVO_CODIFICACION", fatal: false, ...warningAt(line) });
     }
@@ -215,31 +211,11 @@ export async function readRecords(source: Source, file: string, chunks: AsyncIte
     sink.record(fields, line);
   };
 
-  const pushText = (text: string) => {
-    if (!textStarted && text.length > 0) {
-      textStarted = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (!checkEncoding && text.includes("\uFFFD")) checkEncoding = true;
-    if (text) tokenizer.push(text, onRecord);
-  };
-  const reportDetection = () => {
-    const d = bytes.detected;
-    if (reportedDetection || !d) return;
-    reportedDetection = true;
-    if (d.guessed) sink.problem(utf16GuessProblem(file, d));
-  };
   for await (const chunk of chunks as AsyncIterable<Uint8Array | string>) {
-    if (typeof chunk === "string") pushText(chunk);
-    else {
-      const text = bytes.push(chunk);
-      if (!reportedDetection) reportDetection();
-      pushText(text);
-    }
+    if (typeof chunk === "string") intake.text(chunk);
+    else intake.chunk(chunk);
   }
-  const tail = bytes.end();
-  reportDetection();
-  pushText(tail);
+  intake.text(intake.end());
   tokenizer.end(onRecord);
   if (unclosedCount > 0) sink.problem(unclosedQuoteProblem(file, { lines: unclosedQuotes, count: unclosedCount }));
   if (binding === null && !headerFailed) {
